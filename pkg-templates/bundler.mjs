@@ -1,0 +1,14 @@
+// Bundlers that implement WebAssembly ES module integration (webpack's
+// asyncWebAssembly, Vite with a wasm plugin) instantiate the module themselves and
+// hand over its exports; the glue only needs to be told about them.
+import * as wasmExports from "../stripe_edge_bg.wasm";
+import * as glue from "../stripe_edge_bg.js";
+import { registerLoader } from "./loader.mjs";
+
+registerLoader(() => {
+  glue.__wbg_set_wasm(wasmExports);
+  wasmExports.__wbindgen_start?.();
+  return glue;
+}, "a bundler");
+
+export * from "./api.mjs";

@@ -1,0 +1,68 @@
+//! The envelope every Stripe event shares. The object inside stays raw JSON here; typed
+//! models narrow it by `type`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A Stripe event as delivered to a webhook endpoint or listed by `/v1/events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// `evt_…`, unique per event; the key for processing each event once.
+    pub id: String,
+    /// The event type, such as `payment_intent.succeeded`.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// When Stripe created the event, in Unix seconds.
+    pub created: i64,
+    /// Whether the event comes from live mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// The API version the object was rendered with; `None` for some Connect events.
+    #[serde(default)]
+    pub api_version: Option<String>,
+    /// The object the event is about.
+    pub data: EventData,
+    /// Fields this envelope does not name (`object`, `request`, `pending_webhooks`,
+    /// and whatever Stripe adds later), kept so nothing is lost on re-serialisation.
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// The `data` member of an [`Event`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventData {
+    /// The object as it was when the event happened.
+    pub object: Value,
+    /// For `*.updated` events, the values the changed fields had before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<Value>,
+}
+
+impl Event {
+    /// The `id` of the object the event is about, when it has one.
+    pub fn object_id(&self) -> Option<&str> {
+        self.data.object.get("id").and_then(Value::as_str)
+    }
+
+    /// The `object` kind of the object the event is about (`payment_intent`, …).
+    pub fn object_kind(&self) -> Option<&str> {
+        self.data.object.get("object").and_then(Value::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_fields_survive_a_round_trip() {
+        let text = r#"{"id":"evt_1","object":"event","type":"x.y","created":1,"livemode":false,
+            "api_version":null,"request":"req_1","data":{"object":{"id":"o_1","object":"thing"}}}"#;
+        let event: Event = serde_json::from_str(text).unwrap();
+        assert_eq!(event.object_id(), Some("o_1"));
+        assert_eq!(event.object_kind(), Some("thing"));
+        let again: Value = serde_json::to_value(&event).unwrap();
+        let original: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(again, original);
+    }
+}
