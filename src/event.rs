@@ -12,7 +12,9 @@ pub struct Event {
     /// The event type, such as `payment_intent.succeeded`.
     #[serde(rename = "type")]
     pub event_type: String,
-    /// When Stripe created the event, in Unix seconds.
+    /// When Stripe created the event, in Unix seconds; 0 if the body leaves it out, as
+    /// hand-written test events often do.
+    #[serde(default)]
     pub created: i64,
     /// Whether the event comes from live mode.
     #[serde(default)]

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs every tool the project needs, from the project's own pins. Each step is
+# skipped when the pinned version is already there, so reruns take seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_PACK_VERSION=0.15.1
+WORKER_BUILD_VERSION=0.8.7
+LOCALSTRIPE_VERSION=1.15.10
+# wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock, or wasm-pack and
+# worker-build try to download one.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+
+step() { printf '== %s\n' "$*"; }
+
+has_version() { # command, version
+  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"
+}
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! has_version wasm-pack "$WASM_PACK_VERSION"; then
+  step "cargo install wasm-pack $WASM_PACK_VERSION (about 5 minutes)"
+  cargo install --locked wasm-pack --version "$WASM_PACK_VERSION"
+fi
+
+if ! has_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
+  step "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 5 minutes)"
+  # Without --locked: its lock file names a crate version the registry lacks.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if ! has_version worker-build "$WORKER_BUILD_VERSION"; then
+  step "cargo install worker-build $WORKER_BUILD_VERSION (about 5 minutes)"
+  cargo install --locked worker-build --version "$WORKER_BUILD_VERSION"
+fi
+
+# npm ci only when the lock file changed since the last install.
+npm_ci() { # folder
+  if [ ! -f "$1/node_modules/.package-lock.json" ] ||
+    [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
+    step "npm ci in $1"
+    (cd "$1" && npm ci --no-audit --no-fund)
+  fi
+}
+npm_ci .
+
+if ! .venv/bin/localstripe --help >/dev/null 2>&1 ||
+  ! .venv/bin/pip show localstripe 2>/dev/null | grep -qx "Version: $LOCALSTRIPE_VERSION"; then
+  step "python venv with localstripe $LOCALSTRIPE_VERSION"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "localstripe==$LOCALSTRIPE_VERSION"
+fi
