@@ -12,7 +12,8 @@ export WRANGLER_SEND_METRICS := false
 export CLOUDFLARE_CF_FETCH_ENABLED := false
 export NEXT_TELEMETRY_DISABLED := 1
 
-JS_TESTS := tests/pkg/esm.test.mjs tests/pkg/cjs.test.cjs tests/pkg/workerd.test.mjs \
+JS_TESTS := tests/pkg/esm.test.mjs tests/pkg/cjs.test.cjs tests/pkg/init.test.mjs \
+	tests/pkg/workerd.test.mjs \
 	tests/worker.test.mjs tests/nextjs.test.mjs tests/demo.test.mjs
 
 .PHONY: demo dev test setup pkg worker nextjs lint rust-test js-test bench clean
@@ -39,7 +40,7 @@ lint: setup
 	cargo clippy -p stripe-edge --all-targets -- -D warnings
 	cargo clippy -p stripe-edge --target wasm32-unknown-unknown --features wasm -- -D warnings
 	cargo clippy -p stripe-edge-worker --target wasm32-unknown-unknown -- -D warnings
-	prettier --check .
+	prettier --check "**/*.{js,mjs,cjs,ts,tsx}"
 
 rust-test: setup
 	cargo test -p stripe-edge

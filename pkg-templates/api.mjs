@@ -63,7 +63,13 @@ export function verifyWebhook(payload, signatureHeader, secret, options) {
   const header = signatureHeader ?? undefined;
   const outcome =
     typeof body === "string"
-      ? core.verify_signature_text(body, header, secrets, nowSecs, toleranceSecs)
+      ? core.verify_signature_text(
+          body,
+          header,
+          secrets,
+          nowSecs,
+          toleranceSecs,
+        )
       : core.verify_signature(body, header, secrets, nowSecs, toleranceSecs);
   if (outcome !== 0) throw webhookError(outcome);
 
@@ -77,17 +83,25 @@ export function generateTestHeader(params) {
   const { payload, secret, timestamp, scheme = "v1" } = params ?? {};
   const body = asBody(payload);
   if (body === undefined) {
-    throw new TypeError("generateTestHeader: payload must be a string or bytes");
+    throw new TypeError(
+      "generateTestHeader: payload must be a string or bytes",
+    );
   }
   if (typeof secret !== "string" || secret === "") {
-    throw new TypeError("generateTestHeader: secret must be a non-empty string");
+    throw new TypeError(
+      "generateTestHeader: secret must be a non-empty string",
+    );
   }
   if (typeof scheme !== "string" || !/^[A-Za-z0-9]+$/.test(scheme)) {
-    throw new TypeError("generateTestHeader: scheme must be letters and digits");
+    throw new TypeError(
+      "generateTestHeader: scheme must be letters and digits",
+    );
   }
   const seconds = timestamp ?? Math.floor(Date.now() / 1000);
   if (!Number.isSafeInteger(seconds) || seconds < 0) {
-    throw new RangeError("generateTestHeader: timestamp must be whole Unix seconds");
+    throw new RangeError(
+      "generateTestHeader: timestamp must be whole Unix seconds",
+    );
   }
   const bytes = typeof body === "string" ? utf8Encoder.encode(body) : body;
   return wasm().generate_test_header(bytes, secret, seconds, scheme);

@@ -9,6 +9,6 @@ registerLoader(() => {
   glue.__wbg_set_wasm(wasmExports);
   wasmExports.__wbindgen_start?.();
   return glue;
-}, "a bundler");
+}, "This entry needs a bundler with WebAssembly ES module integration " + "(webpack's asyncWebAssembly, or Vite with a wasm plugin).");
 
 export * from "./api.mjs";

@@ -5,6 +5,12 @@ import wasmModule from "../stripe_edge_bg.wasm?module";
 import * as glue from "../stripe_edge_bg.js";
 import { instantiateModule, registerLoader } from "./loader.mjs";
 
-registerLoader(() => instantiateModule(wasmModule, glue), "an edge runtime");
+registerLoader(
+  () => instantiateModule(wasmModule, glue),
+  "Edge runtimes and Workers refuse to compile WebAssembly from bytes, so the " +
+    "module must come from the static .wasm import of the package's `workerd` and " +
+    "`edge-light` entries: check that your bundler resolves those conditions and " +
+    "supports .wasm module imports.",
+);
 
 export * from "./api.mjs";

@@ -16,7 +16,10 @@ export interface StripeEvent {
   /** Deliveries Stripe still has pending for this event. */
   pending_webhooks?: number;
   /** The API request that caused the event, when there was one. */
-  request?: { id: string | null; idempotency_key: string | null } | string | null;
+  request?:
+    | { id: string | null; idempotency_key: string | null }
+    | string
+    | null;
   data: {
     object: { id?: string; object: string; [field: string]: unknown };
     /** For `*.updated` events, the previous values of the fields that changed. */
@@ -76,4 +79,6 @@ export interface GenerateTestHeaderParams {
 }
 
 /** Builds a `Stripe-Signature` header for a payload, as Stripe would, for tests. */
-export declare function generateTestHeader(params: GenerateTestHeaderParams): string;
+export declare function generateTestHeader(
+  params: GenerateTestHeaderParams,
+): string;

@@ -4,14 +4,17 @@
 // than a later "undefined is not a function".
 
 let instantiate;
-let runtimeName = "this runtime";
+let runtimeHint = "";
 let glue;
 let failure;
 
-/** Called once by the entry point, before any API call can happen. */
-export function registerLoader(load, name) {
+/**
+ * Called once by the entry point, before any API call can happen. `hint` tells the
+ * user what usually goes wrong with this way of loading.
+ */
+export function registerLoader(load, hint) {
   instantiate = load;
-  runtimeName = name;
+  runtimeHint = hint;
 }
 
 /** wasm-bindgen's glue, live. */
@@ -23,11 +26,7 @@ export function wasm() {
     return glue;
   } catch (cause) {
     failure = new Error(
-      `stripe-edge: could not instantiate its WebAssembly module on ${runtimeName}. ` +
-        "Edge runtimes and Workers refuse to compile WebAssembly from bytes, so there " +
-        "the module must come from a static .wasm import, which the package's " +
-        "`workerd` and `edge-light` export conditions provide: check that your " +
-        "bundler resolves those conditions and supports .wasm module imports.",
+      `stripe-edge: could not instantiate its WebAssembly module. ${runtimeHint}`,
       { cause },
     );
     throw failure;
@@ -39,7 +38,9 @@ const GLUE_IMPORT = "./stripe_edge_bg.js";
 
 /** Instantiates a compiled module synchronously and wires it to its glue. */
 export function instantiateModule(module, bindings) {
-  const instance = new WebAssembly.Instance(module, { [GLUE_IMPORT]: bindings });
+  const instance = new WebAssembly.Instance(module, {
+    [GLUE_IMPORT]: bindings,
+  });
   bindings.__wbg_set_wasm(instance.exports);
   instance.exports.__wbindgen_start?.();
   return bindings;

@@ -9,7 +9,9 @@ const wasmPath = join(__dirname, "..", "stripe_edge_bg.wasm");
 
 registerLoader(
   () => instantiateModule(new WebAssembly.Module(readFileSync(wasmPath)), glue),
-  "Node.js",
+  "It is read from stripe_edge_bg.wasm beside the package's files; if a bundler " +
+    "moved the package, keep it external (in Next.js: " +
+    '`serverExternalPackages: ["stripe-edge"]` in next.config).',
 );
 
 export * from "./api.mjs";

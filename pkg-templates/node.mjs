@@ -1,6 +1,7 @@
 // Node, imported as ESM: the module is read from disk beside the package on first use.
-// `new URL(…, import.meta.url)` is the form bundlers recognise as an asset, so the file
-// is still found after bundling (a Next.js route on the Node runtime).
+// Turbopack turns `new URL(…, import.meta.url)` into a server asset, so Next's default
+// build finds the file; webpack makes it a public URL instead, so with webpack the
+// package has to stay external (`serverExternalPackages`).
 import { readFileSync } from "node:fs";
 import * as glue from "../stripe_edge_bg.js";
 import { instantiateModule, registerLoader } from "./loader.mjs";
@@ -9,7 +10,9 @@ const wasmUrl = new URL("../stripe_edge_bg.wasm", import.meta.url);
 
 registerLoader(
   () => instantiateModule(new WebAssembly.Module(readFileSync(wasmUrl)), glue),
-  "Node.js",
+  "It is read from stripe_edge_bg.wasm beside the package's files; if a bundler " +
+    "moved the package, keep it external (in Next.js: " +
+    '`serverExternalPackages: ["stripe-edge"]` in next.config).',
 );
 
 export * from "./api.mjs";

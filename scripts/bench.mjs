@@ -20,7 +20,14 @@ function eventOfSize(bytes) {
     created: Math.floor(Date.now() / 1000),
     livemode: false,
     type: "payment_intent.succeeded",
-    data: { object: { id: "pi_bench", object: "payment_intent", amount: 2000, metadata: {} } },
+    data: {
+      object: {
+        id: "pi_bench",
+        object: "payment_intent",
+        amount: 2000,
+        metadata: {},
+      },
+    },
   };
   const base = JSON.stringify(event).length;
   event.data.object.description = "é☕x".repeat(Math.max(0, bytes - base) / 6);
@@ -40,13 +47,22 @@ function perCallMicros(fn, minMillis = 400) {
   return Number(elapsed) / 1000 / calls;
 }
 
-console.log(`Node ${process.version}, stripe-node ${Stripe.PACKAGE_VERSION ?? "23.2.0"}`);
-console.log("size    stripe-node  stripe-edge  (string)  ratio   stripe-edge (Buffer)  ratio");
+console.log(
+  `Node ${process.version}, stripe-node ${Stripe.PACKAGE_VERSION ?? "23.2.0"}`,
+);
+console.log(
+  "size    stripe-node  stripe-edge  (string)  ratio   stripe-edge (Buffer)  ratio",
+);
 for (const kib of [1, 3, 16, 64]) {
   const body = eventOfSize(kib * 1024);
   const bytes = Buffer.from(body);
-  const header = stripe.webhooks.generateTestHeaderString({ payload: body, secret });
-  const reference = perCallMicros(() => stripe.webhooks.constructEvent(body, header, secret));
+  const header = stripe.webhooks.generateTestHeaderString({
+    payload: body,
+    secret,
+  });
+  const reference = perCallMicros(() =>
+    stripe.webhooks.constructEvent(body, header, secret),
+  );
   const ours = perCallMicros(() => verifyWebhook(body, header, secret));
   const oursBytes = perCallMicros(() => verifyWebhook(bytes, header, secret));
   console.log(
@@ -57,6 +73,13 @@ for (const kib of [1, 3, 16, 64]) {
 }
 
 const pkgDir = new URL("../pkg/", import.meta.url);
-const shipped = ["stripe_edge_bg.wasm", "stripe_edge_bg.js", "dist/edge.mjs", "dist/api.mjs", "dist/loader.mjs"]
-  .map((file) => readFileSync(new URL(file, pkgDir)));
-console.log(`edge/workerd import, wasm + glue: ${(gzipSync(Buffer.concat(shipped)).length / 1024).toFixed(1)} KiB gzipped`);
+const shipped = [
+  "stripe_edge_bg.wasm",
+  "stripe_edge_bg.js",
+  "dist/edge.mjs",
+  "dist/api.mjs",
+  "dist/loader.mjs",
+].map((file) => readFileSync(new URL(file, pkgDir)));
+console.log(
+  `edge/workerd import, wasm + glue: ${(gzipSync(Buffer.concat(shipped)).length / 1024).toFixed(1)} KiB gzipped`,
+);

@@ -53,9 +53,18 @@ run(join(bin, "wasm-opt"), [
   "-o",
   join(pkg, "stripe_edge_bg.wasm"),
 ]);
-copyFileSync(join(wasmPackOut, "stripe_edge_bg.js"), join(pkg, "stripe_edge_bg.js"));
+copyFileSync(
+  join(wasmPackOut, "stripe_edge_bg.js"),
+  join(pkg, "stripe_edge_bg.js"),
+);
 
-for (const file of ["api.mjs", "loader.mjs", "edge.mjs", "node.mjs", "bundler.mjs"]) {
+for (const file of [
+  "api.mjs",
+  "loader.mjs",
+  "edge.mjs",
+  "node.mjs",
+  "bundler.mjs",
+]) {
   copyFileSync(join(templates, file), join(dist, file));
 }
 copyFileSync(join(templates, "index.d.ts"), join(dist, "index.d.ts"));
@@ -77,17 +86,25 @@ rmSync(join(dist, "node-cjs.mjs"));
 
 const cargoToml = readFileSync(join(root, "Cargo.toml"), "utf8");
 const version = /\[package\][^[]*?\nversion = "([^"]+)"/.exec(cargoToml)[1];
-const manifest = JSON.parse(readFileSync(join(templates, "package.json"), "utf8"));
+const manifest = JSON.parse(
+  readFileSync(join(templates, "package.json"), "utf8"),
+);
 manifest.version = version;
-writeFileSync(join(pkg, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+writeFileSync(
+  join(pkg, "package.json"),
+  `${JSON.stringify(manifest, null, 2)}\n`,
+);
 copyFileSync(join(templates, "README.md"), join(pkg, "README.md"));
 
 const wasmBytes = readFileSync(join(pkg, "stripe_edge_bg.wasm"));
 const edgeShipped = Buffer.concat([
   wasmBytes,
-  ...["stripe_edge_bg.js", "dist/edge.mjs", "dist/api.mjs", "dist/loader.mjs"].map(
-    (file) => readFileSync(join(pkg, file)),
-  ),
+  ...[
+    "stripe_edge_bg.js",
+    "dist/edge.mjs",
+    "dist/api.mjs",
+    "dist/loader.mjs",
+  ].map((file) => readFileSync(join(pkg, file))),
 ]);
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 console.log(

@@ -31,7 +31,9 @@ export async function startLocalstripe({ port = 8420, logFile } = {}) {
     });
     const json = await response.json();
     if (!response.ok) {
-      throw new Error(`${method} ${path}: ${response.status} ${json.error?.message}`);
+      throw new Error(
+        `${method} ${path}: ${response.status} ${json.error?.message}`,
+      );
     }
     return json;
   }
@@ -42,8 +44,15 @@ export async function startLocalstripe({ port = 8420, logFile } = {}) {
       method: "POST",
       body: new URLSearchParams({ url: target, secret }),
     });
-    if (!response.ok) throw new Error(`registering webhook ${name}: ${response.status}`);
+    if (!response.ok)
+      throw new Error(`registering webhook ${name}: ${response.status}`);
   }
 
-  return { url, api, registerWebhook, stop: service.stop, output: service.output };
+  return {
+    url,
+    api,
+    registerWebhook,
+    stop: service.stop,
+    output: service.output,
+  };
 }

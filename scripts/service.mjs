@@ -57,7 +57,10 @@ export async function startService({
     if (alive) {
       // SIGINT first: wrangler stops workerd only when asked politely.
       signalGroup(child.pid, "SIGINT");
-      const stopped = await Promise.race([exited.then(() => true), sleep(5000)]);
+      const stopped = await Promise.race([
+        exited.then(() => true),
+        sleep(5000),
+      ]);
       if (!stopped) {
         signalGroup(child.pid, "SIGKILL");
         await exited;
@@ -71,7 +74,9 @@ export async function startService({
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!alive) {
-      throw new Error(`${name} exited before it was ready:\n${output.slice(-2000)}`);
+      throw new Error(
+        `${name} exited before it was ready:\n${output.slice(-2000)}`,
+      );
     }
     try {
       await fetch(readyUrl, { signal: AbortSignal.timeout(2000) });
@@ -81,7 +86,9 @@ export async function startService({
     }
   }
   await stop();
-  throw new Error(`${name} was not ready within ${timeoutMs} ms:\n${output.slice(-2000)}`);
+  throw new Error(
+    `${name} was not ready within ${timeoutMs} ms:\n${output.slice(-2000)}`,
+  );
 }
 
 function signalGroup(pid, signal) {

@@ -1,0 +1,333 @@
+// The main job on the local stack: localstripe as Stripe, the Worker under wrangler
+// dev with local D1, and the Next.js example under next start. A payment made through
+// Stripe's REST API makes localstripe sign and deliver real webhooks to all three
+// endpoints; the report says what each verified, what D1 holds, and how a tampered
+// copy of a real delivery was refused.
+//
+//   node scripts/demo.mjs          run once, print the report, stop everything
+//   node scripts/demo.mjs --keep   leave the stack running until Ctrl-C (make dev)
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseEnv } from "node:util";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startLocalstripe } from "./localstripe.mjs";
+import { startNext } from "./nextjs.mjs";
+import { freePort } from "./service.mjs";
+import { startWorker } from "./worker.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const EXPECTED_EVENTS = ["customer.created", "payment_intent.succeeded"];
+const DELIVERY_TIMEOUT_MS = 30_000;
+
+/** Runs the demo and returns what it saw; `keep` leaves the stack up. */
+export async function runDemo({ keep = false, log = console.log } = {}) {
+  const logs = join(root, "artifacts", "demo");
+  rmSync(logs, { recursive: true, force: true });
+  mkdirSync(logs, { recursive: true });
+  const persistDir = join(root, ".wrangler", "demo-state");
+  rmSync(persistDir, { recursive: true, force: true });
+
+  // A fresh secret per run, known only to localstripe and the three endpoints.
+  const webhookSecret = `whsec_${randomBytes(24).toString("hex")}`;
+  const stack = [];
+  try {
+    const localstripe = await startLocalstripe({
+      port: await portOr(8420),
+      logFile: join(logs, "localstripe.log"),
+    });
+    stack.push(localstripe);
+    const worker = await startWorker({
+      port: await portOr(8787),
+      webhookSecret,
+      persistDir,
+      logFile: join(logs, "worker.log"),
+    });
+    stack.push(worker);
+    const next = await startNext({
+      port: await portOr(3000),
+      env: {
+        STRIPE_WEBHOOK_SECRET: webhookSecret,
+        STRIPE_API_BASE: localstripe.url,
+        WORKER_URL: worker.url,
+      },
+      logFile: join(logs, "nextjs.log"),
+    });
+    stack.push(next);
+    const capture = await startCapture();
+    stack.push(capture);
+
+    const endpoints = [
+      {
+        name: "Worker  /webhooks/stripe",
+        url: `${worker.url}/webhooks/stripe`,
+      },
+      {
+        name: "Next.js /api/webhooks/stripe (node)",
+        url: `${next.url}/api/webhooks/stripe`,
+      },
+      {
+        name: "Next.js /api/webhooks/stripe-edge (edge)",
+        url: `${next.url}/api/webhooks/stripe-edge`,
+      },
+    ];
+    for (const [index, endpoint] of endpoints.entries()) {
+      await localstripe.registerWebhook(
+        `endpoint${index}`,
+        endpoint.url,
+        webhookSecret,
+      );
+    }
+    // A fourth target records localstripe's exact bytes, to replay and to tamper with.
+    await localstripe.registerWebhook("capture", capture.url, webhookSecret);
+
+    log("stripe-edge demo on the local stack");
+    log(
+      `  localstripe  ${localstripe.url}   Stripe API stand-in; signs and sends webhooks`,
+    );
+    log(`  Worker       ${worker.url}   wrangler dev, local D1`);
+    log(
+      `  Next.js      ${next.url}   next start, webhook routes on Node and edge`,
+    );
+    log("");
+
+    const customer = await localstripe.api("POST", "/v1/customers", {
+      email: "buyer@example.com",
+      name: "Demo Buyer",
+    });
+    const created = await localstripe.api("POST", "/v1/payment_intents", {
+      amount: "2000",
+      currency: "usd",
+      customer: customer.id,
+      payment_method: "pm_card_visa",
+      "metadata[order_id]": "ord_demo_1",
+    });
+    const confirmed = await localstripe.api(
+      "POST",
+      `/v1/payment_intents/${created.id}/confirm`,
+    );
+    log("Stripe API calls (to localstripe)");
+    log(`  customer        ${customer.id}`);
+    log(
+      `  payment intent  ${created.id}  2000 usd, confirmed with pm_card_visa: ${confirmed.status}`,
+    );
+    log("");
+
+    const events = await waitForEvents(localstripe);
+    const seen = await waitForDeliveries({ events, worker, next, capture });
+
+    log("Events signed by localstripe, verified by each endpoint");
+    for (const event of events) {
+      log(`  ${event.id}  ${event.type}`);
+      for (const [name, verified] of Object.entries(seen.byEndpoint)) {
+        log(
+          `      ${verified.has(event.id) ? "verified" : "MISSING "}  ${name}`,
+        );
+      }
+    }
+    log("");
+
+    const rows = await worker.queryD1(
+      "SELECT id, type, deliveries FROM webhook_events ORDER BY created, id",
+    );
+    log("D1 webhook_events (the Worker's store)");
+    for (const row of rows)
+      log(`  ${row.id}  ${row.type.padEnd(26)} deliveries ${row.deliveries}`);
+    log("");
+
+    const replays = await replayAndTamper({ capture, endpoints, worker });
+    log("A real delivery replayed, and a tampered copy of it");
+    log(
+      `  replayed as is to the Worker: ${replays.replay.status}, duplicate=${replays.replay.duplicate}`,
+    );
+    for (const result of replays.tampered) {
+      log(
+        `  tampered (amount 2000 -> 1), ${result.name}: ${result.status} ${result.code}`,
+      );
+    }
+    const rowsAfter = await worker.queryD1(
+      "SELECT id, deliveries FROM webhook_events ORDER BY created, id",
+    );
+    log(
+      `  D1 still holds ${rowsAfter.length} events; ${replays.replayedId} has deliveries ${
+        rowsAfter.find((row) => row.id === replays.replayedId)?.deliveries
+      }`,
+    );
+    log("");
+
+    const report = {
+      customer,
+      paymentIntent: confirmed,
+      events,
+      byEndpoint: seen.byEndpoint,
+      rows,
+      rowsAfter,
+      replays,
+    };
+    if (keep) {
+      log("The stack is up; press Ctrl-C to stop it.");
+      await new Promise((resolve) => process.once("SIGINT", resolve));
+    }
+    return report;
+  } finally {
+    for (const service of stack.reverse()) await service.stop();
+  }
+}
+
+/** Localstripe's own record of the events this payment caused. */
+async function waitForEvents(localstripe) {
+  const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
+  for (;;) {
+    const list = await localstripe.api("GET", "/v1/events?limit=100");
+    const events = list.data
+      .filter((event) => EXPECTED_EVENTS.includes(event.type))
+      .map(({ id, type, created }) => ({ id, type, created }));
+    if (events.length >= EXPECTED_EVENTS.length || Date.now() > deadline) {
+      return events.sort(
+        (a, b) => a.created - b.created || a.id.localeCompare(b.id),
+      );
+    }
+    await sleep(250);
+  }
+}
+
+/** Waits until every endpoint has verified every event, or the time is up. */
+async function waitForDeliveries({ events, worker, next, capture }) {
+  const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
+  for (;;) {
+    const rows = await worker.queryD1("SELECT id FROM webhook_events");
+    const nextLog = next.logs();
+    const byEndpoint = {
+      "Worker  /webhooks/stripe": new Set(rows.map((row) => row.id)),
+      "Next.js /api/webhooks/stripe (node)": verifiedIn(nextLog, "node"),
+      "Next.js /api/webhooks/stripe-edge (edge)": verifiedIn(nextLog, "edge"),
+    };
+    const complete = Object.values(byEndpoint).every((ids) =>
+      events.every((event) => ids.has(event.id)),
+    );
+    const captured = events.every((event) => capture.deliveries.has(event.id));
+    if ((complete && captured) || Date.now() > deadline) return { byEndpoint };
+    await sleep(500);
+  }
+}
+
+/** Event ids the example's routes logged as verified on one runtime. */
+function verifiedIn(logText, runtime) {
+  const pattern = new RegExp(
+    `webhook verified runtime=${runtime} id=(evt_\\w+)`,
+    "g",
+  );
+  return new Set([...logText.matchAll(pattern)].map((match) => match[1]));
+}
+
+async function replayAndTamper({ capture, endpoints, worker }) {
+  const succeeded = [...capture.deliveries.values()].find((delivery) =>
+    delivery.body.includes('"payment_intent.succeeded"'),
+  );
+  if (!succeeded)
+    throw new Error("localstripe never delivered payment_intent.succeeded");
+  const replay = await post(
+    endpoints[0].url,
+    succeeded.body,
+    succeeded.signature,
+  );
+
+  const tamperedBody = succeeded.body.replace('"amount": 2000', '"amount": 1');
+  if (tamperedBody === succeeded.body)
+    throw new Error("no amount to tamper with");
+  const tampered = [];
+  for (const endpoint of endpoints) {
+    const result = await post(endpoint.url, tamperedBody, succeeded.signature);
+    tampered.push({
+      name: endpoint.name,
+      status: result.status,
+      code: result.error?.code,
+    });
+  }
+  return {
+    replay: { status: replay.status, duplicate: replay.duplicate },
+    replayedId: succeeded.id,
+    tampered,
+  };
+}
+
+async function post(url, body, signature) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "stripe-signature": signature,
+    },
+    body,
+  });
+  return { status: response.status, ...(await response.json()) };
+}
+
+/** A local HTTP target that keeps each delivery's exact bytes and header. */
+function startCapture() {
+  const deliveries = new Map();
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const id = /"id": "(evt_\w+)"/.exec(body)?.[1];
+      if (id)
+        deliveries.set(id, {
+          id,
+          body,
+          signature: request.headers["stripe-signature"],
+        });
+      response.writeHead(200).end();
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/`,
+        deliveries,
+        stop: () => new Promise((done) => server.close(done)),
+      });
+    });
+  });
+}
+
+async function portOr(preferred) {
+  const probe = createServer();
+  const free = await new Promise((resolve) => {
+    probe.once("error", () => resolve(false));
+    probe.listen(preferred, "127.0.0.1", () =>
+      probe.close(() => resolve(true)),
+    );
+  });
+  return free ? preferred : freePort();
+}
+
+/** With real test-mode keys in .env, Stripe itself sends the events. */
+function realKeysConfigured() {
+  const file = join(root, ".env");
+  if (!existsSync(file)) return false;
+  const env = parseEnv(readFileSync(file, "utf8"));
+  const key = env.STRIPE_SECRET_KEY ?? "";
+  return (
+    key.startsWith("sk_test_") &&
+    !key.includes("your_key_here") &&
+    !env.STRIPE_API_BASE
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (realKeysConfigured()) {
+    console.log(`Real test-mode keys found in .env: Stripe itself will send the events.
+Start the stack with \`make dev\`, then forward Stripe's events with the Stripe CLI:
+  stripe listen --forward-to http://127.0.0.1:8787/webhooks/stripe
+  stripe listen --forward-to http://127.0.0.1:3000/api/webhooks/stripe
+and put the whsec_ secret that \`stripe listen\` prints into STRIPE_WEBHOOK_SECRET.`);
+  } else {
+    const report = await runDemo({ keep: process.argv.includes("--keep") });
+    const ok = report.replays.tampered.every((r) => r.status === 400);
+    process.exitCode = ok ? 0 : 1;
+  }
+}
