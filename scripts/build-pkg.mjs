@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -58,17 +59,22 @@ copyFileSync(
   join(pkg, "stripe_edge_bg.js"),
 );
 
-for (const file of [
-  "api.mjs",
-  "loader.mjs",
-  "edge.mjs",
-  "node.mjs",
-  "bundler.mjs",
-]) {
-  copyFileSync(join(templates, file), join(dist, file));
+// Every module of the API; node-cjs.mjs is only the input of the CommonJS bundle.
+for (const file of readdirSync(templates)) {
+  if (file.endsWith(".mjs") && file !== "node-cjs.mjs") {
+    copyFileSync(join(templates, file), join(dist, file));
+  }
 }
-copyFileSync(join(templates, "index.d.ts"), join(dist, "index.d.ts"));
-copyFileSync(join(templates, "index.d.ts"), join(dist, "index.d.cts"));
+
+// One declaration file, so ESM and CommonJS consumers see the same types without
+// cross-format re-exports.
+const types = readdirSync(join(templates, "types"))
+  .filter((file) => file.endsWith(".d.ts"))
+  .sort()
+  .map((file) => readFileSync(join(templates, "types", file), "utf8"))
+  .join("\n");
+writeFileSync(join(dist, "index.d.ts"), types);
+writeFileSync(join(dist, "index.d.cts"), types);
 
 // One CommonJS file for require(): the API, the glue and the loader together, so a
 // CommonJS caller never loads the ESM files.

@@ -1,6 +1,4 @@
-//! The raw wasm exports. The package's JavaScript entry points wrap these into the
-//! public API (`verifyWebhook`, `WebhookError`, …); nothing here is meant to be called
-//! directly by users.
+//! Webhook verification across the wasm boundary.
 
 use wasm_bindgen::prelude::*;
 
