@@ -13,7 +13,7 @@ export CLOUDFLARE_CF_FETCH_ENABLED := false
 export NEXT_TELEMETRY_DISABLED := 1
 
 JS_TESTS := tests/pkg/esm.test.mjs tests/pkg/cjs.test.cjs tests/pkg/init.test.mjs \
-	tests/pkg/workerd.test.mjs \
+	tests/pkg/bundler.test.mjs tests/pkg/workerd.test.mjs \
 	tests/worker.test.mjs tests/nextjs.test.mjs tests/demo.test.mjs
 
 .PHONY: demo dev test setup pkg worker nextjs lint rust-test js-test bench clean
