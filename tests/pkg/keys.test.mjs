@@ -1,0 +1,4 @@
+import * as api from "stripe-edge";
+import { keysSuite } from "./keys-suite.mjs";
+
+keysSuite(api, "ESM import");
