@@ -16,6 +16,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::event::Event;
+use crate::thin_event::{object_kind, THIN_EVENT_OBJECT};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -70,11 +71,14 @@ pub enum WebhookError {
     InvalidSecret,
     /// The body is authentic but is not a JSON Stripe event.
     InvalidJson,
+    /// The body is an authentic Stripe event of the other kind: a v2 thin event
+    /// notification where a snapshot event was expected, or the reverse.
+    WrongEventKind,
 }
 
 impl WebhookError {
     /// Every error, in the order of their numeric codes.
-    pub const ALL: [WebhookError; 8] = [
+    pub const ALL: [WebhookError; 9] = [
         WebhookError::MissingHeader,
         WebhookError::MalformedHeader,
         WebhookError::NoV1Signature,
@@ -83,6 +87,7 @@ impl WebhookError {
         WebhookError::InvalidPayload,
         WebhookError::InvalidSecret,
         WebhookError::InvalidJson,
+        WebhookError::WrongEventKind,
     ];
 
     /// The stable string code, as JavaScript sees it.
@@ -96,6 +101,7 @@ impl WebhookError {
             WebhookError::InvalidPayload => "invalid_payload",
             WebhookError::InvalidSecret => "invalid_secret",
             WebhookError::InvalidJson => "invalid_json",
+            WebhookError::WrongEventKind => "wrong_event_kind",
         }
     }
 
@@ -127,6 +133,11 @@ impl WebhookError {
                  signing secret; pass the whsec_ value exactly as the Dashboard shows it"
             }
             WebhookError::InvalidJson => "verified body is not a JSON Stripe event",
+            WebhookError::WrongEventKind => {
+                "verified body is the other kind of Stripe event: verifyWebhook takes \
+                 snapshot events (object \"event\"), verifyThinEvent takes thin event \
+                 notifications (object \"v2.core.event\")"
+            }
         }
     }
 
@@ -219,6 +230,24 @@ impl SignatureHeader {
     }
 }
 
+/// One MAC that verification needs: HMAC-SHA256 keyed with the whole `secret`, over
+/// `timestamp`, then a `.`, then the raw body.
+///
+/// Not `Debug`, so the secret cannot end up in a log by accident.
+#[derive(Clone, Copy)]
+pub struct MacInput<'a> {
+    /// The signing secret, exactly as the caller gave it.
+    pub secret: &'a str,
+    /// Where `secret` sits in the caller's list, so a host that already holds the
+    /// list need not be handed the secret again.
+    pub secret_index: usize,
+    /// The header's timestamp as the decimal text that is signed.
+    pub timestamp: &'a str,
+    /// The same timestamp as a number. It has at most 12 digits, so a host that
+    /// formats it itself (JavaScript's `String(n)`) gets the same text.
+    pub timestamp_secs: i64,
+}
+
 /// Checks that `payload` was signed by Stripe with one of `secrets` within `tolerance`
 /// of `now_secs`. Returns the signature's timestamp.
 ///
@@ -231,6 +260,41 @@ pub fn verify_signature(
     now_secs: i64,
     tolerance: Tolerance,
 ) -> Result<i64, WebhookError> {
+    verify_signature_with(header, secrets, now_secs, tolerance, |input| {
+        signed_payload_mac(input.secret, input.timestamp, payload)
+    })
+}
+
+/// [`verify_signature`] with the MAC computed by the caller, for hosts whose native
+/// HMAC-SHA256 is faster than this crate's (Node's `crypto`): the body then never
+/// needs to be handed over. Every decision (secrets, header, comparison, time) is
+/// made here, the same way as in [`verify_signature`], which is this function given
+/// a pure-Rust `compute_mac`.
+///
+/// `compute_mac` is called once per secret, in order, after the header was found well
+/// formed; it must return HMAC-SHA256 as described on [`MacInput`].
+pub fn verify_signature_with<F>(
+    header: Option<&str>,
+    secrets: &[&str],
+    now_secs: i64,
+    tolerance: Tolerance,
+    mut compute_mac: F,
+) -> Result<i64, WebhookError>
+where
+    F: FnMut(MacInput<'_>) -> [u8; 32],
+{
+    // One copy of the decisions however many MAC functions there are: in the wasm
+    // module each copy would cost its size again.
+    verify_with_dyn(header, secrets, now_secs, tolerance, &mut compute_mac)
+}
+
+fn verify_with_dyn(
+    header: Option<&str>,
+    secrets: &[&str],
+    now_secs: i64,
+    tolerance: Tolerance,
+    compute_mac: &mut dyn FnMut(MacInput<'_>) -> [u8; 32],
+) -> Result<i64, WebhookError> {
     if secrets.is_empty() || !secrets.iter().all(|s| is_plausible_secret(s)) {
         return Err(WebhookError::InvalidSecret);
     }
@@ -238,8 +302,13 @@ pub fn verify_signature(
 
     let timestamp_text = header.timestamp.to_string();
     let mut matched = subtle::Choice::from(0);
-    for secret in secrets {
-        let expected = signed_payload_mac(secret, &timestamp_text, payload);
+    for (secret_index, secret) in secrets.iter().enumerate() {
+        let expected = compute_mac(MacInput {
+            secret,
+            secret_index,
+            timestamp: &timestamp_text,
+            timestamp_secs: header.timestamp,
+        });
         // Every candidate is compared, without stopping at a match, so the time taken
         // says nothing about which one matched.
         for candidate in &header.v1 {
@@ -259,7 +328,9 @@ pub fn verify_signature(
     Ok(header.timestamp)
 }
 
-/// Verifies, then parses the body into an [`Event`].
+/// Verifies, then parses the body into an [`Event`]. A v2 thin event notification is
+/// refused with [`WebhookError::WrongEventKind`]: it carries no `data` and is read
+/// with [`crate::thin_event::construct_thin_event`].
 pub fn construct_event(
     payload: &[u8],
     header: Option<&str>,
@@ -268,7 +339,27 @@ pub fn construct_event(
     tolerance: Tolerance,
 ) -> Result<Event, WebhookError> {
     verify_signature(payload, header, secrets, now_secs, tolerance)?;
-    serde_json::from_slice(payload).map_err(|_| WebhookError::InvalidJson)
+    parse_event(payload)
+}
+
+/// Parses a body that was already verified into an [`Event`], refusing a thin event
+/// notification as [`construct_event`] does.
+pub fn parse_event(payload: &[u8]) -> Result<Event, WebhookError> {
+    match serde_json::from_slice::<Event>(payload) {
+        Ok(event) if is_thin_event_object(event.other.get("object")) => {
+            Err(WebhookError::WrongEventKind)
+        }
+        Ok(event) => Ok(event),
+        // A thin notification has no `data`, so it fails as an `Event`; say why.
+        Err(_) if object_kind(payload).as_deref() == Some(THIN_EVENT_OBJECT) => {
+            Err(WebhookError::WrongEventKind)
+        }
+        Err(_) => Err(WebhookError::InvalidJson),
+    }
+}
+
+fn is_thin_event_object(object: Option<&serde_json::Value>) -> bool {
+    object.and_then(serde_json::Value::as_str) == Some(THIN_EVENT_OBJECT)
 }
 
 /// Builds a `Stripe-Signature` header for `payload`, as Stripe would send it, for tests

@@ -1,60 +1,140 @@
 //! Webhook verification across the wasm boundary.
+//!
+//! A body reaches the module through one reusable input buffer that JavaScript fills
+//! in place (`TextEncoder.encodeInto` for a string, one copy for bytes): wasm-bindgen's
+//! own string passing copies ASCII a character at a time in JavaScript, which cost
+//! more than the hashing. Where the runtime has node:crypto (Node, workerd with
+//! nodejs_compat), all but short bodies do not enter at all: the host computes each
+//! MAC with its native HMAC while every decision is still made here.
+
+use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
-use crate::webhook::{self, Tolerance, WebhookError};
+use crate::webhook::{self, MacInput, Tolerance, WebhookError};
 
-/// Verifies a delivery. Returns 0 when genuine and fresh, else the error's number
-/// (see `webhook_error_code`). A number is returned rather than an exception because it
-/// costs nothing to cross the boundary on the hot path.
-///
-/// `tolerance_secs` is a whole number of seconds, or a negative value to disable the
-/// time check; the JavaScript wrapper decides which after validating the caller's
-/// option.
+thread_local! {
+    /// The body of the call being made. Kept between calls so a steady stream of
+    /// deliveries does not allocate; it is as large as the largest body seen.
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
 #[wasm_bindgen]
-pub fn verify_signature(
-    payload: &[u8],
+extern "C" {
+    /// The host's HMAC-SHA256 (`node:crypto`), from the package's JavaScript.
+    pub type HostMac;
+
+    /// Writes HMAC-SHA256 keyed with the caller's secret number `secret_index` over
+    /// `"{timestamp_secs}.{body}"` into `out`. Must not throw.
+    #[wasm_bindgen(method, structural)]
+    fn mac(this: &HostMac, secret_index: u32, timestamp_secs: f64, out: &mut [u8]);
+}
+
+/// Makes room for `capacity` bytes of body in the input buffer and returns where they
+/// start in linear memory. JavaScript writes the body there, then passes its length to
+/// one of the `*_input` functions. Valid until the next call into the module.
+///
+/// Returns null when memory cannot grow that far: a failed allocation would abort,
+/// and an abort leaves the instance unusable.
+#[wasm_bindgen]
+pub fn input_buffer(capacity: usize) -> *mut u8 {
+    let start = INPUT.try_with(|input| {
+        let Ok(mut input) = input.try_borrow_mut() else {
+            return core::ptr::null_mut();
+        };
+        // Grown only, never cleared: the caller overwrites what it passes on.
+        if let Some(extra) = capacity.checked_sub(input.len()) {
+            if input.try_reserve_exact(extra).is_err() {
+                return core::ptr::null_mut();
+            }
+            input.resize(capacity, 0);
+        }
+        input.as_mut_ptr()
+    });
+    start.unwrap_or(core::ptr::null_mut())
+}
+
+/// Runs `f` on the first `len` bytes of the input buffer, or returns
+/// `invalid_payload` if the caller claims more than it was given room for.
+fn with_input(len: usize, f: impl FnOnce(&[u8]) -> Result<(), WebhookError>) -> u32 {
+    let outcome = INPUT.try_with(|input| match input.try_borrow() {
+        Ok(input) => match input.get(..len) {
+            Some(payload) => f(payload),
+            None => Err(WebhookError::InvalidPayload),
+        },
+        Err(_) => Err(WebhookError::InvalidPayload),
+    });
+    outcome_number(outcome.unwrap_or(Err(WebhookError::InvalidPayload)))
+}
+
+/// 0 for success, else the error's number. A number is returned rather than an
+/// exception because it costs nothing to cross the boundary on the hot path.
+fn outcome_number(outcome: Result<(), WebhookError>) -> u32 {
+    match outcome {
+        Ok(()) => 0,
+        Err(error) => error.number(),
+    }
+}
+
+/// A whole number of seconds, or a negative value to disable the time check; the
+/// JavaScript wrapper decides which after validating the caller's option.
+fn tolerance(tolerance_secs: f64) -> Tolerance {
+    if tolerance_secs < 0.0 {
+        Tolerance::Disabled
+    } else {
+        // `as` saturates, so a huge or NaN value cannot wrap.
+        Tolerance::Secs(tolerance_secs as u64)
+    }
+}
+
+/// Verifies the body in the input buffer (see `input_buffer`). Returns 0 when genuine
+/// and fresh, else the error's number (see `webhook_error_code`).
+#[wasm_bindgen]
+pub fn verify_signature_input(
+    len: usize,
     header: Option<String>,
     secrets: Vec<String>,
     now_secs: f64,
     tolerance_secs: f64,
 ) -> u32 {
     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
-    let tolerance = if tolerance_secs < 0.0 {
-        Tolerance::Disabled
-    } else {
-        // `as` saturates, so a huge or NaN value cannot wrap.
-        Tolerance::Secs(tolerance_secs as u64)
-    };
-    match webhook::verify_signature(
-        payload,
-        header.as_deref(),
-        &secrets,
-        now_secs as i64,
-        tolerance,
-    ) {
-        Ok(_) => 0,
-        Err(error) => error.number(),
-    }
+    with_input(len, |payload| {
+        webhook::verify_signature(
+            payload,
+            header.as_deref(),
+            &secrets,
+            now_secs as i64,
+            tolerance(tolerance_secs),
+        )
+        .map(drop)
+    })
 }
 
-/// Same as `verify_signature`, for a body that JavaScript holds as a string: it is
-/// hashed as its UTF-8 bytes.
+/// Verifies a body that stays in JavaScript: `host.mac` computes each MAC the core
+/// asks for, and the core makes every decision, exactly as `verify_signature_input`.
 #[wasm_bindgen]
-pub fn verify_signature_text(
-    payload: &str,
+pub fn verify_signature_host(
     header: Option<String>,
     secrets: Vec<String>,
     now_secs: f64,
     tolerance_secs: f64,
+    host: &HostMac,
 ) -> u32 {
-    verify_signature(
-        payload.as_bytes(),
-        header,
-        secrets,
-        now_secs,
-        tolerance_secs,
-    )
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    let outcome = webhook::verify_signature_with(
+        header.as_deref(),
+        &secrets,
+        now_secs as i64,
+        tolerance(tolerance_secs),
+        |input: MacInput<'_>| {
+            let mut mac = [0u8; 32];
+            // The index fits: the list came from JavaScript, whose arrays are shorter.
+            let index = u32::try_from(input.secret_index).unwrap_or(u32::MAX);
+            host.mac(index, input.timestamp_secs as f64, &mut mac);
+            mac
+        },
+    );
+    outcome_number(outcome.map(drop))
 }
 
 /// The stable code of an error number, such as `signature_mismatch`.

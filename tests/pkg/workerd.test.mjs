@@ -5,17 +5,22 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { freePort, startService } from "../../scripts/service.mjs";
+import * as nodeEntry from "stripe-edge";
 import { C15, signed } from "./fixtures.mjs";
+import { outcome, randomDeliveries } from "./random-deliveries.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 let worker;
 let url;
+// The same Worker with nodejs_compat, where the package hashes with node:crypto.
+let compatWorker;
+let compatUrl;
 
-before(async () => {
+async function startWorker(extraArgs) {
   const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  worker = await startService({
-    name: "wrangler dev (package test worker)",
+  const base = `http://127.0.0.1:${port}`;
+  const service = await startService({
+    name: `wrangler dev (package test worker${extraArgs.length ? ", nodejs_compat" : ""})`,
     command: join(root, "node_modules/.bin/wrangler"),
     args: [
       "dev",
@@ -27,15 +32,26 @@ before(async () => {
       "127.0.0.1",
       "--var",
       `STRIPE_WEBHOOK_SECRET:whsec_rotated,${C15.secret}`,
+      ...extraArgs,
     ],
     cwd: root,
     env: { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    readyUrl: url,
+    readyUrl: base,
   });
+  return { service, base };
+}
+
+before(async () => {
+  // One after the other: started together from one folder, they hung here.
+  ({ service: worker, base: url } = await startWorker([]));
+  ({ service: compatWorker, base: compatUrl } = await startWorker([
+    "--compatibility-flags",
+    "nodejs_compat",
+  ]));
 });
 
 after(async () => {
-  await worker?.stop();
+  await Promise.all([worker?.stop(), compatWorker?.stop()]);
 });
 
 async function deliver(body, header, query = "") {
@@ -70,4 +86,35 @@ test("workerd: refusals carry their codes", async () => {
   assert.equal(tampered.json.error.code, "signature_mismatch");
   const stale = await deliver(C15.body, C15.header);
   assert.equal(stale.json.error.code, "timestamp_outside_tolerance");
+});
+
+test("workerd decides random deliveries as Node does, hashing either way", async () => {
+  const deliveries = randomDeliveries(20260203, 300);
+  const expected = deliveries.map((delivery) =>
+    JSON.parse(JSON.stringify(outcome(nodeEntry, delivery))),
+  );
+  const wire = deliveries.map(({ verify, payload, header, secret, options }) => ({
+    verify,
+    body: typeof payload === "string" ? payload : { bytes: [...payload] },
+    header,
+    secret,
+    options: {
+      ...options,
+      ...(options.toleranceSecs === Infinity ? { toleranceSecs: "Infinity" } : {}),
+    },
+  }));
+  for (const [base, nodeCrypto] of [
+    [url, false],
+    [compatUrl, true],
+  ]) {
+    const response = await fetch(`${base}/batch`, {
+      method: "POST",
+      body: JSON.stringify(wire),
+    });
+    const answer = await response.json();
+    assert.equal(answer.nodeCrypto, nodeCrypto);
+    for (const [i, got] of answer.outcomes.entries()) {
+      assert.deepEqual(got, expected[i], `delivery ${i}, nodejs_compat ${nodeCrypto}`);
+    }
+  }
 });
