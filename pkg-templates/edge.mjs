@@ -3,6 +3,7 @@
 // Next's bundler turn into a WebAssembly.Module.
 import wasmModule from "../stripe_edge_bg.wasm?module";
 import * as glue from "../stripe_edge_bg.js";
+import { builtinHostCrypto } from "./host-crypto.mjs";
 import { instantiateModule, registerLoader } from "./loader.mjs";
 
 registerLoader(
@@ -11,6 +12,8 @@ registerLoader(
     "module must come from the static .wasm import of the package's `workerd` and " +
     "`edge-light` entries: check that your bundler resolves those conditions and " +
     "supports .wasm module imports.",
+  builtinHostCrypto,
 );
 
-export * from "./api.mjs";
+// What this entry exports; the build writes it per variant (see build-pkg.mjs).
+export * from "./surface.mjs";

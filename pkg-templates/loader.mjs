@@ -5,16 +5,23 @@
 
 let instantiate;
 let runtimeHint = "";
+let findHostCrypto;
 let glue;
+let memory;
+let nativeCrypto;
 let failure;
 
 /**
- * Called once by the entry point, before any API call can happen. `hint` tells the
- * user what usually goes wrong with this way of loading.
+ * Called once by the entry point, before any API call can happen. `load` returns
+ * `{ glue, memory }`; `hint` tells the user what usually goes wrong with this way of
+ * loading. `findCrypto`, called once with `load`, returns the runtime's fast
+ * synchronous HMAC as `{ minBodyLength, hmacSha256(key, prefix, body) }` (see
+ * host-crypto.mjs), or undefined: then the module does all the hashing.
  */
-export function registerLoader(load, hint) {
+export function registerLoader(load, hint, findCrypto) {
   instantiate = load;
   runtimeHint = hint;
+  findHostCrypto = findCrypto;
 }
 
 /** wasm-bindgen's glue, live. */
@@ -22,7 +29,9 @@ export function wasm() {
   if (glue !== undefined) return glue;
   if (failure !== undefined) throw failure;
   try {
-    glue = instantiate();
+    const loaded = instantiate();
+    nativeCrypto = findHostCrypto?.();
+    ({ glue, memory } = loaded);
     return glue;
   } catch (cause) {
     failure = new Error(
@@ -31,6 +40,19 @@ export function wasm() {
     );
     throw failure;
   }
+}
+
+/** The module's linear memory; only valid after `wasm()` succeeded. */
+export function wasmMemory() {
+  return memory;
+}
+
+/**
+ * The runtime's native crypto, or undefined where the module does the hashing; only
+ * settled after `wasm()` succeeded.
+ */
+export function hostCrypto() {
+  return nativeCrypto;
 }
 
 /** wasm-bindgen's bundler output imports its glue under this module name. */
@@ -43,5 +65,5 @@ export function instantiateModule(module, bindings) {
   });
   bindings.__wbg_set_wasm(instance.exports);
   instance.exports.__wbindgen_start?.();
-  return bindings;
+  return { glue: bindings, memory: instance.exports.memory };
 }

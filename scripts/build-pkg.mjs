@@ -21,74 +21,125 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const templates = join(root, "pkg-templates");
 const wasmPackOut = join(root, "target", "wasm-pack");
 const pkg = join(root, "pkg");
-const dist = join(pkg, "dist");
 const bin = join(root, "node_modules", ".bin");
 
 function run(command, args) {
   execFileSync(command, args, { cwd: root, stdio: "inherit" });
 }
 
-run("wasm-pack", [
-  "build",
-  "--release",
-  "--target",
-  "bundler",
-  "--no-pack",
-  "--out-dir",
-  wasmPackOut,
-  "--out-name",
-  "stripe_edge",
-  "--",
-  "--features",
-  "wasm",
-]);
+// Two builds of one package. The root entry has everything; `stripe-edge/webhook` has
+// only verification (and the models' plain JS), from a module compiled without the
+// keys rules, so an edge deployment that only receives webhooks ships little.
+const variants = [
+  {
+    name: "stripe-edge",
+    dir: pkg,
+    features: "wasm,wasm-keys",
+    modules: ["api.mjs", "keys.mjs", "models.mjs"],
+    types: ["keys.d.ts", "models.d.ts", "thin.d.ts", "webhook.d.ts"],
+  },
+  {
+    name: "stripe-edge/webhook",
+    dir: join(pkg, "webhook"),
+    features: "wasm",
+    modules: ["api.mjs", "models.mjs"],
+    types: ["models.d.ts", "thin.d.ts", "webhook.d.ts"],
+  },
+];
 
 rmSync(pkg, { recursive: true, force: true });
-mkdirSync(dist, { recursive: true });
+const sizes = [];
+for (const variant of variants) sizes.push(await buildVariant(variant));
 
-run(join(bin, "wasm-opt"), [
-  "-Oz",
-  "--strip-debug",
-  "--strip-producers",
-  join(wasmPackOut, "stripe_edge_bg.wasm"),
-  "-o",
-  join(pkg, "stripe_edge_bg.wasm"),
-]);
-copyFileSync(
-  join(wasmPackOut, "stripe_edge_bg.js"),
-  join(pkg, "stripe_edge_bg.js"),
-);
+async function buildVariant({ name, dir, features, modules, types }) {
+  const out = join(wasmPackOut, features.replace(/,/g, "-"));
+  run("wasm-pack", [
+    "build",
+    "--release",
+    "--target",
+    "bundler",
+    "--no-pack",
+    "--out-dir",
+    out,
+    "--out-name",
+    "stripe_edge",
+    "--",
+    "--features",
+    features,
+  ]);
 
-// Every module of the API; node-cjs.mjs is only the input of the CommonJS bundle.
-for (const file of readdirSync(templates)) {
-  if (file.endsWith(".mjs") && file !== "node-cjs.mjs") {
+  const dist = join(dir, "dist");
+  mkdirSync(dist, { recursive: true });
+  run(join(bin, "wasm-opt"), [
+    "-Oz",
+    "--strip-debug",
+    "--strip-producers",
+    join(out, "stripe_edge_bg.wasm"),
+    "-o",
+    join(dir, "stripe_edge_bg.wasm"),
+  ]);
+  copyFileSync(join(out, "stripe_edge_bg.js"), join(dir, "stripe_edge_bg.js"));
+
+  // The entries and what they share; node-cjs.mjs is only the input of the CommonJS
+  // bundle, and keys.mjs belongs to the variants that export it.
+  const shared = ["loader.mjs", "host-crypto.mjs", "models.mjs", "api.mjs"];
+  const entries = ["edge.mjs", "node.mjs", "bundler.mjs"];
+  for (const file of new Set([...shared, ...entries, ...modules])) {
     copyFileSync(join(templates, file), join(dist, file));
   }
+  const surface = modules
+    .map((file) => `export * from "./${file}";`)
+    .join("\n");
+  writeFileSync(
+    join(dist, "surface.mjs"),
+    `// The exports of ${name}, written by scripts/build-pkg.mjs.\n${surface}\n`,
+  );
+
+  // One declaration file, so ESM and CommonJS consumers see the same types without
+  // cross-format re-exports.
+  const declarations = types
+    .map((file) => readFileSync(join(templates, "types", file), "utf8"))
+    .join("\n");
+  writeFileSync(join(dist, "index.d.ts"), declarations);
+  writeFileSync(join(dist, "index.d.cts"), declarations);
+
+  // One CommonJS file for require(): the API, the glue and the loader together, so a
+  // CommonJS caller never loads the ESM files.
+  copyFileSync(join(templates, "node-cjs.mjs"), join(dist, "node-cjs.mjs"));
+  await build({
+    entryPoints: [join(dist, "node-cjs.mjs")],
+    outfile: join(dist, "node.cjs"),
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node18",
+    logLevel: "warning",
+  });
+  rmSync(join(dist, "node-cjs.mjs"));
+
+  // What an edge or Workers import of this variant ships: the module, its glue and
+  // the entry's JS, bundled and minified as a deployment would.
+  const edgeJs = await build({
+    entryPoints: [join(dist, "edge.mjs")],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    external: ["*.wasm?module", "node:*"],
+    write: false,
+    logLevel: "warning",
+  });
+  const wasmBytes = readFileSync(join(dir, "stripe_edge_bg.wasm"));
+  const shipped =
+    gzipSync(wasmBytes).length +
+    gzipSync(edgeJs.outputFiles[0].contents).length;
+  return {
+    name,
+    wasm: wasmBytes.length,
+    wasmGz: gzipSync(wasmBytes).length,
+    shipped,
+  };
 }
-
-// One declaration file, so ESM and CommonJS consumers see the same types without
-// cross-format re-exports.
-const types = readdirSync(join(templates, "types"))
-  .filter((file) => file.endsWith(".d.ts"))
-  .sort()
-  .map((file) => readFileSync(join(templates, "types", file), "utf8"))
-  .join("\n");
-writeFileSync(join(dist, "index.d.ts"), types);
-writeFileSync(join(dist, "index.d.cts"), types);
-
-// One CommonJS file for require(): the API, the glue and the loader together, so a
-// CommonJS caller never loads the ESM files.
-copyFileSync(join(templates, "node-cjs.mjs"), join(dist, "node-cjs.mjs"));
-await build({
-  entryPoints: [join(dist, "node-cjs.mjs")],
-  outfile: join(dist, "node.cjs"),
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node18",
-  logLevel: "warning",
-});
-rmSync(join(dist, "node-cjs.mjs"));
 
 const cargoToml = readFileSync(join(root, "Cargo.toml"), "utf8");
 const version = /\[package\][^[]*?\nversion = "([^"]+)"/.exec(cargoToml)[1];
@@ -102,19 +153,10 @@ writeFileSync(
 );
 copyFileSync(join(templates, "README.md"), join(pkg, "README.md"));
 
-const wasmBytes = readFileSync(join(pkg, "stripe_edge_bg.wasm"));
-const edgeShipped = Buffer.concat([
-  wasmBytes,
-  ...[
-    "stripe_edge_bg.js",
-    "dist/edge.mjs",
-    "dist/api.mjs",
-    "dist/loader.mjs",
-  ].map((file) => readFileSync(join(pkg, file))),
-]);
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-console.log(
-  `pkg/ stripe-edge@${version}: wasm ${kib(statSync(join(pkg, "stripe_edge_bg.wasm")).size)}` +
-    ` (${kib(gzipSync(wasmBytes).length)} gzipped);` +
-    ` edge import, wasm + glue: ${kib(gzipSync(edgeShipped).length)} gzipped`,
-);
+for (const size of sizes) {
+  console.log(
+    `${size.name}@${version}: wasm ${kib(size.wasm)} (${kib(size.wasmGz)} gzipped);` +
+      ` an edge import ships ${kib(size.shipped)} gzipped (wasm + bundled JS)`,
+  );
+}

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 WASM_PACK_VERSION=0.15.1
 WORKER_BUILD_VERSION=0.8.7
 LOCALSTRIPE_VERSION=1.15.10
+STRIPE_PYTHON_VERSION=16.1.0
+GITLEAKS_VERSION=8.30.1
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock, or wasm-pack and
 # worker-build try to download one.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
@@ -14,10 +16,10 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/,
 step() { printf '== %s\n' "$*"; }
 
 has_version() { # command, version
-  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"
+  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -F "$2" >/dev/null
 }
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+if ! rustup target list --installed | grep -x wasm32-unknown-unknown >/dev/null; then
   step "rustup target add wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
@@ -38,6 +40,15 @@ if ! has_version worker-build "$WORKER_BUILD_VERSION"; then
   cargo install --locked worker-build --version "$WORKER_BUILD_VERSION"
 fi
 
+export PATH="$HOME/go/bin:$PATH"
+if ! has_version gitleaks "v$GITLEAKS_VERSION"; then
+  step "go install gitleaks $GITLEAKS_VERSION (about 1 minute)"
+  # -X stamps the version (blank from go install) so has_version sees it next time.
+  GOBIN="$HOME/go/bin" go install \
+    -ldflags "-X github.com/zricethezav/gitleaks/v8/version.Version=v$GITLEAKS_VERSION" \
+    "github.com/zricethezav/gitleaks/v8@v$GITLEAKS_VERSION"
+fi
+
 # npm ci only when the lock file changed since the last install.
 npm_ci() { # folder
   if [ ! -f "$1/node_modules/.package-lock.json" ] ||
@@ -49,8 +60,17 @@ npm_ci() { # folder
 npm_ci .
 
 if ! .venv/bin/localstripe --help >/dev/null 2>&1 ||
-  ! .venv/bin/pip show localstripe 2>/dev/null | grep -qx "Version: $LOCALSTRIPE_VERSION"; then
+  ! .venv/bin/pip show localstripe 2>/dev/null | grep -x "Version: $LOCALSTRIPE_VERSION" >/dev/null; then
   step "python venv with localstripe $LOCALSTRIPE_VERSION"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "localstripe==$LOCALSTRIPE_VERSION"
 fi
+
+if ! .venv/bin/pip show stripe 2>/dev/null | grep -x "Version: $STRIPE_PYTHON_VERSION" >/dev/null; then
+  step "stripe-python $STRIPE_PYTHON_VERSION into .venv (differential test)"
+  .venv/bin/pip install --quiet --disable-pip-version-check "stripe==$STRIPE_PYTHON_VERSION"
+fi
+
+# Stripe's OpenAPI spec, pinned in scripts/stripe-spec.sh; the models' up-to-date test
+# regenerates from it (a 2.4 MB module from the Go proxy, cached after the first time).
+scripts/stripe-spec.sh >/dev/null

@@ -4,14 +4,22 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod client_secret;
 pub mod event;
+pub mod keys;
+pub mod models;
+pub mod thin_event;
 pub mod webhook;
 
 #[cfg(feature = "wasm")]
 mod wasm;
 
-pub use event::{Event, EventData};
+pub use event::{Event, EventData, TypedEvent, TypedEventData};
+#[cfg(feature = "models")]
+pub use models::StripeEvent;
+pub use models::STRIPE_API_VERSION;
+pub use thin_event::{construct_thin_event, RelatedObject, ThinEvent};
 pub use webhook::{
-    construct_event, generate_test_header, verify_signature, SignatureHeader, Tolerance,
-    WebhookError, DEFAULT_TOLERANCE_SECS,
+    construct_event, generate_test_header, verify_signature, verify_signature_with, MacInput,
+    SignatureHeader, Tolerance, WebhookError, DEFAULT_TOLERANCE_SECS,
 };

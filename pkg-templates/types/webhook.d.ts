@@ -1,32 +1,10 @@
 /**
- * A Stripe event as delivered to a webhook endpoint. `data.object` is the object the
- * event is about, exactly as Stripe sent it.
+ * A Stripe event as delivered to a webhook endpoint: the union of every event type
+ * the models know, narrowing on `type` to the right `data.object`. The body is
+ * returned exactly as Stripe sent it, so an event of a type added after these models
+ * still arrives; it is described by {@link UnknownEvent}.
  */
-export interface StripeEvent {
-  /** `evt_…`; the key for processing each event once. */
-  id: string;
-  object: "event";
-  /** Such as `payment_intent.succeeded`. */
-  type: string;
-  /** The API version the object was rendered with. */
-  api_version: string | null;
-  /** When Stripe created the event, in Unix seconds. */
-  created: number;
-  livemode: boolean;
-  /** Deliveries Stripe still has pending for this event. */
-  pending_webhooks?: number;
-  /** The API request that caused the event, when there was one. */
-  request?:
-    | { id: string | null; idempotency_key: string | null }
-    | string
-    | null;
-  data: {
-    object: { id?: string; object: string; [field: string]: unknown };
-    /** For `*.updated` events, the previous values of the fields that changed. */
-    previous_attributes?: Record<string, unknown>;
-  };
-  [field: string]: unknown;
-}
+export type StripeEvent = Event;
 
 /** A stable reason a webhook delivery was refused; see the package README. */
 export type WebhookErrorCode =
@@ -37,7 +15,8 @@ export type WebhookErrorCode =
   | "timestamp_outside_tolerance"
   | "invalid_payload"
   | "invalid_secret"
-  | "invalid_json";
+  | "invalid_json"
+  | "wrong_event_kind";
 
 /** Thrown by {@link verifyWebhook} when a delivery is refused. */
 export declare class WebhookError extends Error {

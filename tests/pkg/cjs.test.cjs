@@ -22,4 +22,7 @@ test("CommonJS and ESM errors are both WebhookErrors", async () => {
   assert.equal(fromEsm.code, "missing_header");
 });
 
-import("./suite.mjs").then(({ packageSuite }) => packageSuite(api, "CommonJS require"));
+import("./suite.mjs").then(({ packageSuite }) => {
+  packageSuite(api, "CommonJS require");
+  packageSuite(require("stripe-edge/webhook"), "CommonJS require of stripe-edge/webhook");
+});
