@@ -14,6 +14,7 @@ export NEXT_TELEMETRY_DISABLED := 1
 
 JS_TESTS := tests/pkg/esm.test.mjs tests/pkg/cjs.test.cjs tests/pkg/init.test.mjs \
 	tests/pkg/keys.test.mjs tests/pkg/keys.test.cjs tests/secret-scan.test.mjs \
+	tests/pkg/paths.test.mjs tests/pkg/thin.test.mjs \
 	tests/pkg/bundler.test.mjs tests/pkg/workerd.test.mjs \
 	tests/differential/stripe-node.test.mjs tests/differential/stripe-node-wasm.test.mjs \
 	tests/differential/stripe-python.test.mjs \

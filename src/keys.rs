@@ -1151,6 +1151,9 @@ const SERVER_SECRET_PREFIXES: [(&str, KeyKind); 5] = [
 
 const SECRET_MARKER: &str = "_secret_";
 
+/// Shortest key, prefix included, that is masked even right after a letter.
+const MIN_GLUED_KEY_LEN: usize = 24;
+
 /// Every server secret and client secret in `text`, left to right, not overlapping.
 /// Prefixes are ASCII, so a byte position where one matches is a char boundary.
 fn find_secrets(text: &str) -> impl Iterator<Item = Match> + '_ {
@@ -1160,9 +1163,13 @@ fn find_secrets(text: &str) -> impl Iterator<Item = Match> + '_ {
         while at < bytes.len() {
             let here = at;
             at += 1;
+            // After a lower-case letter a prefix is usually part of a word
+            // (`disk_test_results`), but escaped text (`\nsk_test_…`) puts a letter
+            // before real keys too. Real keys are long, so a long match is masked
+            // whatever precedes it.
             let after_lowercase = here > 0 && bytes[here - 1].is_ascii_lowercase();
-            if !after_lowercase {
-                if let Some(found) = key_at(bytes, here) {
+            if let Some(found) = key_at(bytes, here) {
+                if !after_lowercase || found.end - here >= MIN_GLUED_KEY_LEN {
                     at = found.end;
                     return Some(found);
                 }

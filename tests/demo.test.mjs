@@ -3,7 +3,7 @@
 // hold each event once, and a tampered copy of a real delivery must be refused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runDemo } from "../scripts/demo.mjs";
+import { demoProblems, runDemo } from "../scripts/demo.mjs";
 
 test("demo: localstripe's webhooks verified by every endpoint, stored once", async () => {
   const lines = [];
@@ -40,4 +40,5 @@ test("demo: localstripe's webhooks verified by every endpoint, stored once", asy
     assert.equal(result.code, "signature_mismatch", result.name);
   }
   assert.ok(lines.some((line) => line.includes("signature_mismatch")));
+  assert.deepEqual(demoProblems(report), []);
 });

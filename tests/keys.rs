@@ -269,6 +269,22 @@ fn redact_catches_url_encoded_and_embedded_keys() {
 }
 
 #[test]
+fn redact_masks_keys_glued_to_a_letter() {
+    let sk = sk_test();
+    let secret = whsec("");
+    // An escaped newline or tab in logged JSON puts a letter right before the key.
+    for text in [
+        format!("line1\\n{sk}"),
+        format!("a\\t{secret}"),
+        format!("x{sk}"),
+    ] {
+        let out = redact(&text);
+        assert!(!out.contains(hidden_part(&sk)), "{out}");
+        assert!(!out.contains(hidden_part(&secret)), "{out}");
+    }
+}
+
+#[test]
 fn redact_leaves_public_values_and_ordinary_words() {
     let pk = pk_test();
     let text = format!(

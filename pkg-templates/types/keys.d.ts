@@ -190,7 +190,6 @@ export declare function browserIntent(intent: {
   amount?: number;
   currency?: string;
   status: string;
-  [field: string]: unknown;
 }): BrowserIntent;
 
 /** What a checked return URL says. */

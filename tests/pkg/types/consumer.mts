@@ -4,6 +4,9 @@ import {
   verifyWebhook,
   WebhookError,
   loadStripeConfig,
+  browserIntent,
+  type PaymentIntent,
+  type SetupIntent,
   type StripeEvent,
 } from "stripe-edge";
 import { verifyWebhook as verifyOnly } from "stripe-edge/webhook";
@@ -26,3 +29,8 @@ export function handle(body: string, header: string | null): string {
 }
 
 export const config = loadStripeConfig({});
+
+// The generated intent types are what a server has in hand; they must be accepted.
+export function forBrowser(intent: PaymentIntent | SetupIntent) {
+  return browserIntent(intent);
+}
