@@ -159,32 +159,40 @@ test("logs one line per delivery and never a secret, signature or body", async (
   }
 });
 
-test("answers 500 not_configured without STRIPE_WEBHOOK_SECRET", async () => {
-  // The secret is read per request, so this also shows the edge bundle did
-  // not capture a value at build time.
-  const bare = await startNext({ env: { STRIPE_WEBHOOK_SECRET: undefined } });
-  try {
-    for (const { runtime, path } of routes) {
-      const body = JSON.stringify(makeEvent());
-      const header = stripe.webhooks.generateTestHeaderString({
-        payload: body,
-        secret,
-      });
+for (const [label, configured] of [
+  ["without STRIPE_WEBHOOK_SECRET", undefined],
+  ["with a padded STRIPE_WEBHOOK_SECRET", `${secret}\n`],
+]) {
+  test(`answers 500 not_configured ${label}`, async () => {
+    // The secret is read per request, so this also shows the edge bundle did
+    // not capture a value at build time. A padded secret is refused, never
+    // trimmed: the same rule as loadStripeConfig.
+    const bare = await startNext({
+      env: { STRIPE_WEBHOOK_SECRET: configured },
+    });
+    try {
+      for (const { runtime, path } of routes) {
+        const body = JSON.stringify(makeEvent());
+        const header = stripe.webhooks.generateTestHeaderString({
+          payload: body,
+          secret,
+        });
 
-      const response = await fetch(bare.url + path, {
-        method: "POST",
-        headers: { "stripe-signature": header },
-        body,
-      });
+        const response = await fetch(bare.url + path, {
+          method: "POST",
+          headers: { "stripe-signature": header },
+          body,
+        });
 
-      assert.equal(response.status, 500, runtime);
-      const json = await response.json();
-      assert.equal(json.error.code, "not_configured", runtime);
+        assert.equal(response.status, 500, runtime);
+        const json = await response.json();
+        assert.equal(json.error.code, "not_configured", runtime);
+      }
+    } finally {
+      await bare.stop();
     }
-  } finally {
-    await bare.stop();
-  }
-});
+  });
+}
 
 /** Posts a delivery the way Stripe does; `header` undefined sends none. */
 async function deliver(path, body, header) {

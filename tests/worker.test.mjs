@@ -357,3 +357,31 @@ async function waitForLog(path, needle) {
     await new Promise((done) => setTimeout(done, 100));
   }
 }
+
+describe("worker with a mistyped STRIPE_WEBHOOK_SECRET", () => {
+  let worker;
+  let scratch;
+
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), "stripe-edge-worker-test-"));
+    // A trailing comma leaves an empty entry: refused as configured, not dropped.
+    worker = await startWorker({
+      port: await freePort(),
+      webhookSecret: `${SECRET},`,
+      persistDir: join(scratch, "state"),
+    });
+  });
+
+  after(async () => {
+    await worker?.stop();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  test("a genuine delivery gets 500 not_configured, so Stripe retries", async () => {
+    const payload = JSON.stringify(makeEvent());
+
+    const response = await deliver(worker, payload, { secret: SECRET });
+
+    await assertError(response, 500, "not_configured");
+  });
+});

@@ -67,14 +67,12 @@ async fn receive_webhook(req: &mut Request, env: &Env) -> Reply {
     let Some(configured) = env.var(SECRET_VAR).ok().map(|v| v.to_string()) else {
         return not_configured();
     };
-    let secrets: Vec<&str> = configured
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    if secrets.is_empty() {
+    if configured.is_empty() {
         return not_configured();
     }
+    // Used exactly as configured, like `loadStripeConfig` does: a padded or empty
+    // entry is refused by the core as `InvalidSecret` below, not trimmed here.
+    let secrets: Vec<&str> = configured.split(',').collect();
     let Ok(db) = env.d1(DB_BINDING) else {
         return Reply::error(
             500,

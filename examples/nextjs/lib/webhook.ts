@@ -34,6 +34,11 @@ export async function handleStripeWebhook(
   try {
     event = verifyWebhook(body, signature, secrets);
   } catch (error) {
+    if (error instanceof WebhookError && error.code === "invalid_secret") {
+      // Our configuration is wrong, not the delivery: 500 makes Stripe retry.
+      console.log(`webhook refused runtime=${runtime} code=not_configured`);
+      return errorResponse(500, "not_configured", error.message);
+    }
     if (error instanceof WebhookError) {
       console.log(`webhook refused runtime=${runtime} code=${error.code}`);
       return errorResponse(400, error.code, error.message);
@@ -61,10 +66,10 @@ export async function handleStripeWebhook(
  * old or the new one are both accepted.
  */
 function webhookSecrets(): string[] {
-  return (process.env.STRIPE_WEBHOOK_SECRET ?? "")
-    .split(",")
-    .map((secret) => secret.trim())
-    .filter((secret) => secret !== "");
+  // Used exactly as set: a padded or empty entry is refused by verifyWebhook as
+  // `invalid_secret` (answered as not_configured below), never silently trimmed.
+  const value = process.env.STRIPE_WEBHOOK_SECRET ?? "";
+  return value === "" ? [] : value.split(",");
 }
 
 function errorResponse(
