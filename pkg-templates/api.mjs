@@ -104,9 +104,18 @@ function readCall(payload, signatureHeader, secret, options) {
 /** The core's verdict on a delivery: 0, or the number of a WebhookError. */
 function verifySignature({ body, header, secrets, nowSecs, toleranceSecs }) {
   const core = wasm();
-  const crypto = hostCrypto();
-  // Short bodies are hashed faster in the module: each host HMAC has a fixed cost.
-  if (crypto === undefined || body.length < crypto.minBodyLength) {
+  let crypto = hostCrypto();
+  if (crypto !== undefined && body.length < crypto.minBodyLength) {
+    // Short bodies are hashed faster in the module: each host HMAC has a fixed cost.
+    crypto = undefined;
+  }
+  if (crypto === undefined && body.length > MAX_COPIED_BODY_LENGTH) {
+    // Too large to copy in at once: WebAssembly memory never shrinks, so one huge
+    // request would keep the instance that large. The module hashes it in pieces
+    // instead, and only once the core has accepted the header and secrets.
+    crypto = moduleCrypto(core);
+  }
+  if (crypto === undefined) {
     const length = writeInput(core, body);
     return core.verify_signature_input(
       length,
@@ -166,6 +175,38 @@ const macJob = {
     if (error !== undefined) throw error;
   },
 };
+
+/** Bodies longer than this (in characters or bytes) are hashed in pieces. */
+const MAX_COPIED_BODY_LENGTH = 128 * 1024;
+
+/** Characters or bytes per piece: at most 48 KiB of UTF-8 in the input buffer. */
+const PIECE_LENGTH = 16 * 1024;
+
+/** The module's own HMAC, fed piece by piece, behind the host-crypto interface. */
+function moduleCrypto(core) {
+  return {
+    hmacSha256(secret, prefix, body) {
+      core.mac_begin(secret, prefix);
+      for (let at = 0; at < body.length; ) {
+        let end = Math.min(at + PIECE_LENGTH, body.length);
+        // Never split a surrogate pair: each half alone would encode as U+FFFD.
+        if (typeof body === "string" && end < body.length) {
+          const last = body.charCodeAt(end - 1);
+          if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+        }
+        const piece =
+          typeof body === "string"
+            ? body.slice(at, end)
+            : body.subarray(at, end);
+        if (core.mac_update(writeInput(core, piece)) !== 0) {
+          throw new Error("stripe-edge: the module lost its MAC state");
+        }
+        at = end;
+      }
+      return core.mac_finish();
+    },
+  };
+}
 
 /**
  * Copies the body into the module's input buffer and returns its length in bytes.

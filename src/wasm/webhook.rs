@@ -11,12 +11,16 @@ use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
-use crate::webhook::{self, MacInput, Tolerance, WebhookError};
+use crate::webhook::{self, MacInput, PayloadMac, Tolerance, WebhookError};
 
 thread_local! {
-    /// The body of the call being made. Kept between calls so a steady stream of
-    /// deliveries does not allocate; it is as large as the largest body seen.
+    /// The body of the call being made, or one piece of a large body. Kept between
+    /// calls so a steady stream of deliveries does not allocate; it is as large as the
+    /// largest piece seen, which the JavaScript side bounds.
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+
+    /// The MAC being fed piece by piece (`mac_begin`, `mac_update`, `mac_finish`).
+    static STREAM: RefCell<Option<PayloadMac>> = const { RefCell::new(None) };
 }
 
 #[wasm_bindgen]
@@ -135,6 +139,51 @@ pub fn verify_signature_host(
         },
     );
     outcome_number(outcome.map(drop))
+}
+
+/// Starts a MAC over `"{prefix}{body}"` keyed with `secret`, for a body too large to
+/// copy in at once: JavaScript then writes it piece by piece into the input buffer,
+/// calling `mac_update` after each, and takes the result from `mac_finish`. This is
+/// how the module answers `verify_signature_host`'s MAC requests for large bodies, so
+/// only a delivery whose header and secrets pass the core's checks is ever hashed,
+/// and memory stays bounded by the piece size.
+#[wasm_bindgen]
+pub fn mac_begin(secret: &str, prefix: &str) {
+    let mut mac = PayloadMac::new(secret);
+    mac.update(prefix.as_bytes());
+    // A failed borrow cannot happen (no caller holds it across a call); if it did,
+    // mac_finish would report the missing state.
+    let _ = STREAM.try_with(|stream| stream.try_borrow_mut().map(|mut s| *s = Some(mac)));
+}
+
+/// Feeds the first `len` bytes of the input buffer to the MAC begun by `mac_begin`.
+/// Returns 0, or 1 when there is no such MAC or `len` exceeds the buffer.
+#[wasm_bindgen]
+pub fn mac_update(len: usize) -> u32 {
+    let fed = INPUT.try_with(|input| {
+        STREAM.try_with(|stream| {
+            let (Ok(input), Ok(mut stream)) = (input.try_borrow(), stream.try_borrow_mut()) else {
+                return false;
+            };
+            match (input.get(..len), stream.as_mut()) {
+                (Some(piece), Some(mac)) => {
+                    mac.update(piece);
+                    true
+                }
+                _ => false,
+            }
+        })
+    });
+    u32::from(!matches!(fed, Ok(Ok(true))))
+}
+
+/// The MAC begun by `mac_begin`, 32 bytes, or an empty array when there is none.
+#[wasm_bindgen]
+pub fn mac_finish() -> Vec<u8> {
+    let mac = STREAM.try_with(|stream| stream.try_borrow_mut().ok().and_then(|mut s| s.take()));
+    mac.ok()
+        .flatten()
+        .map_or_else(Vec::new, |mac| mac.finalize().to_vec())
 }
 
 /// The stable code of an error number, such as `signature_mismatch`.

@@ -48,7 +48,12 @@ async function importEdgeEntryWithoutHostCrypto() {
       .replace(hostCrypto, ");"),
   );
   const api = await import(pathToFileURL(entry).href);
-  return { api, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const loader = await import(pathToFileURL(join(dir, "dist", "loader.mjs")).href);
+  return {
+    api,
+    memoryBytes: () => loader.wasmMemory().buffer.byteLength,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 test("node:crypto and the module's own hashing decide every delivery alike", async () => {
@@ -86,6 +91,47 @@ test("node:crypto and the module's own hashing decide every delivery alike", asy
     ]) {
       assert.ok((tally.get(code) ?? 0) >= 20, `only ${tally.get(code)} × ${code}`);
     }
+  } finally {
+    edge.cleanup();
+  }
+});
+
+test("large bodies are hashed in pieces: same answers, bounded memory", async () => {
+  const edge = await importEdgeEntryWithoutHostCrypto();
+  try {
+    const secret = "whsec_large_bodies";
+    const now = 1700000000;
+    // Emoji (surrogate pairs) everywhere, so pieces end inside pairs, plus a lone
+    // surrogate, which both paths must hash as U+FFFD.
+    const filler = "a😀é\ud800b".repeat(70_000);
+    const payload = JSON.stringify({
+      id: "evt_large",
+      object: "event",
+      type: "invoice.paid",
+      data: { object: { object: "invoice", description: filler } },
+    });
+    const bytes = Buffer.from(payload);
+    for (const body of [payload, bytes]) {
+      const header = nodeEntry.generateTestHeader({ payload: body, secret, timestamp: now });
+      const viaModule = edge.api.verifyWebhook(body, header, secret, { nowSecs: now });
+      const viaHost = nodeEntry.verifyWebhook(body, header, secret, { nowSecs: now });
+      assert.deepEqual(viaModule, viaHost);
+      const tampered = typeof body === "string" ? `${body} ` : Buffer.concat([body, Buffer.from(" ")]);
+      assert.throws(
+        () => edge.api.verifyWebhook(tampered, header, secret, { nowSecs: now }),
+        (error) => error.code === "signature_mismatch",
+      );
+    }
+
+    // A huge body, unsigned or forged, must not grow the module's memory for good.
+    const before = edge.memoryBytes();
+    const huge = "x".repeat(30_000_000);
+    const forged = `t=${now},v1=${"0".repeat(64)}`;
+    for (const header of [null, forged]) {
+      assert.throws(() => edge.api.verifyWebhook(huge, header, secret, { nowSecs: now }));
+    }
+    const grownMiB = (edge.memoryBytes() - before) / 2 ** 20;
+    assert.ok(grownMiB < 4, `the module's memory grew by ${grownMiB} MiB`);
   } finally {
     edge.cleanup();
   }
