@@ -86,6 +86,7 @@ nextjs: pkg
 js-test: pkg worker nextjs
 	tsc -p tests/types
 	tsc -p tests/pkg/types
+	tsc -p tests/pkg/types/tsconfig.node10.json
 	node --test $(JS_TESTS)
 
 ## Speed beside stripe-node in Node, workerd and a Next.js edge route, and the size a

@@ -3,6 +3,8 @@
 import { hostCrypto, wasm, wasmMemory } from "./loader.mjs";
 
 const DEFAULT_TOLERANCE_SECS = 300;
+/** The largest `t` the core accepts: 12 digits. */
+const MAX_TIMESTAMP_SECS = 999_999_999_999;
 const BRAND = Symbol.for("stripe-edge.WebhookError");
 
 // Numbers the Rust core gives its errors (`WebhookError::number`), for the checks made
@@ -249,7 +251,12 @@ export function generateTestHeader(params) {
     );
   }
   const seconds = timestamp ?? Math.floor(Date.now() / 1000);
-  if (!Number.isSafeInteger(seconds) || seconds < 0) {
+  // The verifier refuses a `t` of more than 12 digits; never sign one.
+  if (
+    !Number.isSafeInteger(seconds) ||
+    seconds < 0 ||
+    seconds > MAX_TIMESTAMP_SECS
+  ) {
     throw new RangeError(
       "generateTestHeader: timestamp must be whole Unix seconds",
     );
@@ -350,9 +357,11 @@ function readTolerance(options) {
   const value = options?.toleranceSecs;
   if (value === undefined) return DEFAULT_TOLERANCE_SECS;
   if (value === Infinity) return -1;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+  // Below one second is refused too: it would be floored to 0, a window of one
+  // exact second that no real delivery meets.
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 1) {
     throw new RangeError(
-      "verifyWebhook: toleranceSecs must be a positive number of seconds, " +
+      "verifyWebhook: toleranceSecs must be at least one second, " +
         "or Infinity to disable the timestamp check",
     );
   }

@@ -35,7 +35,7 @@ const CLASSES = {
   empty_body:
     "both refuse an empty body; stripe-node refuses it before reading the header",
   tolerance_not_positive:
-    "README: toleranceSecs 0 or below throws RangeError (stripe-node: check off)",
+    "README: toleranceSecs below 1 throws RangeError (stripe-node: check off)",
   secret_refused:
     "README: empty, padded, quoted or API-key secret is invalid_secret",
   huge_header: "README: a header over 8 KB or 64 items is malformed_header",
@@ -208,7 +208,7 @@ function secretList(secrets) {
 /** Which class a case falls in, from its inputs alone, and the outcome that class needs. */
 function classify(c) {
   const secrets = secretList(c.secrets);
-  if (c.tolerance !== undefined && !(c.tolerance > 0)) {
+  if (c.tolerance !== undefined && !(c.tolerance >= 1)) {
     return { name: "tolerance_not_positive", ours: "RangeError" };
   }
   if (secrets.some(refusedSecret))

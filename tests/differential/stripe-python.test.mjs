@@ -50,7 +50,7 @@ const SIGNATURE_ACCEPTED = new Set([
 
 const CLASSES = {
   same: "compared: same signature verdict as stripe-python",
-  tolerance_not_positive: "README: toleranceSecs 0 or below throws RangeError",
+  tolerance_not_positive: "README: toleranceSecs below 1 throws RangeError",
   secret_refused:
     "README: empty, padded, quoted or API-key secret is invalid_secret",
   huge_header: "README: a header over 8 KB or 64 items is malformed_header",
@@ -256,7 +256,7 @@ function decide(c, header, theirs) {
 }
 
 function classify(c, header) {
-  if (c.tolerance !== undefined && !(c.tolerance > 0)) {
+  if (c.tolerance !== undefined && !(c.tolerance >= 1)) {
     return { name: "tolerance_not_positive", ours: "RangeError" };
   }
   if (c.secrets.some(refusedSecret))
