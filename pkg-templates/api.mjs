@@ -1,5 +1,6 @@
 // The public API. Entry points differ only in how the WebAssembly module is loaded
 // (see loader.mjs); every decision about a delivery is made here and in the Rust core.
+import { isBranded } from "./brand.mjs";
 import { hostCrypto, wasm, wasmMemory } from "./loader.mjs";
 
 const DEFAULT_TOLERANCE_SECS = 300;
@@ -29,16 +30,9 @@ export class WebhookError extends Error {
     return true;
   }
 
-  // The ESM and CommonJS builds each have their own class; an error from either is
-  // still a WebhookError to `instanceof`.
+  // An error from another build of the package is still a WebhookError.
   static [Symbol.hasInstance](value) {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      value[BRAND] === true &&
-      (this === WebhookError ||
-        Function.prototype[Symbol.hasInstance].call(this, value))
-    );
+    return isBranded(this, WebhookError, BRAND, value);
   }
 }
 

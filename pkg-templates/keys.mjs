@@ -2,6 +2,7 @@
 // (src/keys.rs, src/client_secret.rs); this module only moves plain values across the
 // boundary, turns refusals into errors with a stable `code`, and keeps secrets out of
 // anything that prints.
+import { isBranded } from "./brand.mjs";
 import { wasm } from "./loader.mjs";
 
 const CONFIG_BRAND = Symbol.for("stripe-edge.ConfigError");
@@ -45,7 +46,7 @@ export class ConfigError extends Error {
   // The ESM and CommonJS builds each have their own class; an error from either is
   // still a ConfigError to `instanceof`.
   static [Symbol.hasInstance](value) {
-    return branded(this, ConfigError, CONFIG_BRAND, value);
+    return isBranded(this, ConfigError, CONFIG_BRAND, value);
   }
 }
 
@@ -65,18 +66,8 @@ export class ClientSecretError extends Error {
   }
 
   static [Symbol.hasInstance](value) {
-    return branded(this, ClientSecretError, CLIENT_SECRET_BRAND, value);
+    return isBranded(this, ClientSecretError, CLIENT_SECRET_BRAND, value);
   }
-}
-
-function branded(target, base, brand, value) {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    value[brand] === true &&
-    (target === base ||
-      Function.prototype[Symbol.hasInstance].call(target, value))
-  );
 }
 
 /**

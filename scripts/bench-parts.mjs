@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import Stripe from "stripe";
 import { benchEvent } from "./bench-events.mjs";
+import { microsPerCall } from "./bench-timing.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = join(root, "bench/node_modules/stripe-edge");
@@ -24,26 +25,13 @@ const quick = process.argv.includes("--quick");
 const ROUNDS = quick ? 5 : 11;
 const WINDOW_MS = quick ? 15 : 40;
 
-function microsPerCall(fn) {
-  for (let i = 0; i < 50; i++) fn();
-  const limit = BigInt(WINDOW_MS) * 1_000_000n;
-  let calls = 0;
-  const start = process.hrtime.bigint();
-  let elapsed = 0n;
-  while (elapsed < limit) {
-    for (let i = 0; i < 20; i++) fn();
-    calls += 20;
-    elapsed = process.hrtime.bigint() - start;
-  }
-  return Number(elapsed) / 1000 / calls;
-}
-
 function medians(parts) {
   const names = Object.keys(parts);
   const samples = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? names : [...names].reverse();
-    for (const name of order) samples[name].push(microsPerCall(parts[name]));
+    for (const name of order)
+      samples[name].push(microsPerCall(parts[name], WINDOW_MS));
   }
   return Object.fromEntries(
     names.map((name) => {

@@ -22,10 +22,10 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
 import Stripe from "stripe";
 import { benchEvent } from "./bench-events.mjs";
+import { microsPerCall } from "./bench-timing.mjs";
+import { edgeImportSize, kib as formatKib } from "./package-size.mjs";
 import { freePort, startService } from "./service.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -90,20 +90,6 @@ async function alternateAsync(candidates, rounds, measure) {
   return samples.map(median);
 }
 
-/** Microseconds per call of `fn`, over a window of about `windowMs`. */
-function microsPerCall(fn, windowMs) {
-  const limit = BigInt(windowMs) * 1_000_000n;
-  let calls = 0;
-  const start = process.hrtime.bigint();
-  let elapsed = 0n;
-  while (elapsed < limit) {
-    for (let i = 0; i < 20; i++) fn();
-    calls += 20;
-    elapsed = process.hrtime.bigint() - start;
-  }
-  return Number(elapsed) / 1000 / calls;
-}
-
 const fmt = (micros) => micros.toFixed(1).padStart(8);
 const ratio = (reference, ours) =>
   `${(reference / ours).toFixed(2)}×`.padStart(7);
@@ -155,7 +141,6 @@ async function benchNode() {
           payload: body,
           secret: SECRET,
         });
-        for (let i = 0; i < 50; i++) fn();
         return microsPerCall(fn, SYNC_WINDOW_MS);
       },
     );
@@ -310,43 +295,22 @@ async function benchNext() {
   }
 }
 
-/**
- * What a Worker importing only `verifyWebhook` deploys: the package's workerd entry
- * bundled by esbuild (as wrangler does), plus the .wasm, each gzipped.
- */
+/** What an edge or Workers import of each entry, as installed, ships. */
 async function shippedSize() {
-  const pkg = join(benchDir, "node_modules/stripe-edge");
-  const wasm = readFileSync(join(pkg, "stripe_edge_bg.wasm"));
-  const bundle = async (minify) => {
-    const result = await build({
-      stdin: {
-        contents: 'export { verifyWebhook, WebhookError } from "stripe-edge";',
-        resolveDir: benchDir,
-        loader: "js",
-      },
-      bundle: true,
-      write: false,
-      format: "esm",
-      platform: "neutral",
-      conditions: ["workerd", "worker", "browser"],
-      minify,
-      external: ["*.wasm?module"],
-      logLevel: "error",
-    });
-    return result.outputFiles[0].contents;
-  };
-  const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-  const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
-  const plain = await bundle(false);
-  const minified = await bundle(true);
+  const installed = join(benchDir, "node_modules/stripe-edge");
   console.log(
-    "\nWhat a webhook-only import ships (workerd / edge entry), gzipped:",
+    "\nWhat an edge or Workers import ships, gzipped (wasm + minified JS):",
   );
-  console.log(
-    `  wasm ${kib(gz(wasm))} (${kib(wasm.length)} raw)` +
-      ` + JS ${kib(gz(plain))} as published (${kib(gz(minified))} minified)` +
-      ` = ${kib(gz(wasm) + gz(plain))} (${kib(gz(wasm) + gz(minified))} minified)`,
-  );
+  for (const [name, dir] of [
+    ["stripe-edge/webhook", join(installed, "webhook")],
+    ["stripe-edge", installed],
+  ]) {
+    const size = await edgeImportSize(dir);
+    console.log(
+      `  ${name.padEnd(20)} ${formatKib(size.shipped)}` +
+        ` (wasm ${formatKib(size.wasmGz)}, JS ${formatKib(size.jsGz)})`,
+    );
+  }
 }
 
 console.log(

@@ -9,13 +9,12 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { edgeImportSize, kib } from "./package-size.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const templates = join(root, "pkg-templates");
@@ -82,7 +81,13 @@ async function buildVariant({ name, dir, features, modules, types }) {
 
   // The entries and what they share; node-cjs.mjs is only the input of the CommonJS
   // bundle, and keys.mjs belongs to the variants that export it.
-  const shared = ["loader.mjs", "host-crypto.mjs", "models.mjs", "api.mjs"];
+  const shared = [
+    "brand.mjs",
+    "loader.mjs",
+    "host-crypto.mjs",
+    "models.mjs",
+    "api.mjs",
+  ];
   const entries = ["edge.mjs", "node.mjs", "bundler.mjs"];
   for (const file of new Set([...shared, ...entries, ...modules])) {
     copyFileSync(join(templates, file), join(dist, file));
@@ -117,28 +122,7 @@ async function buildVariant({ name, dir, features, modules, types }) {
   });
   rmSync(join(dist, "node-cjs.mjs"));
 
-  // What an edge or Workers import of this variant ships: the module, its glue and
-  // the entry's JS, bundled and minified as a deployment would.
-  const edgeJs = await build({
-    entryPoints: [join(dist, "edge.mjs")],
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "neutral",
-    external: ["*.wasm?module", "node:*"],
-    write: false,
-    logLevel: "warning",
-  });
-  const wasmBytes = readFileSync(join(dir, "stripe_edge_bg.wasm"));
-  const shipped =
-    gzipSync(wasmBytes).length +
-    gzipSync(edgeJs.outputFiles[0].contents).length;
-  return {
-    name,
-    wasm: wasmBytes.length,
-    wasmGz: gzipSync(wasmBytes).length,
-    shipped,
-  };
+  return { name, ...(await edgeImportSize(dir)) };
 }
 
 const cargoToml = readFileSync(join(root, "Cargo.toml"), "utf8");
@@ -153,7 +137,6 @@ writeFileSync(
 );
 copyFileSync(join(templates, "README.md"), join(pkg, "README.md"));
 
-const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 for (const size of sizes) {
   console.log(
     `${size.name}@${version}: wasm ${kib(size.wasm)} (${kib(size.wasmGz)} gzipped);` +
