@@ -116,7 +116,12 @@ export async function runDemo({ keep = false, log = console.log } = {}) {
     log("");
 
     const events = await waitForEvents(localstripe);
-    const seen = await waitForDeliveries({ events, worker, next, capture });
+    const seen = await waitForDeliveries({
+      events,
+      workerLog: join(logs, "worker.log"),
+      next,
+      capture,
+    });
 
     log("Events signed by localstripe, verified by each endpoint");
     for (const event of events) {
@@ -230,13 +235,15 @@ async function waitForEvents(localstripe) {
 }
 
 /** Waits until every endpoint has verified every event, or the time is up. */
-async function waitForDeliveries({ events, worker, next, capture }) {
+// The Worker is watched through its log, not by querying D1: `wrangler d1 execute`
+// opens the same SQLite file from another process, and a delivery arriving while it
+// holds the file fails with SQLITE_BUSY (which Stripe would retry, localstripe not).
+async function waitForDeliveries({ events, workerLog, next, capture }) {
   const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
   for (;;) {
-    const rows = await worker.queryD1("SELECT id FROM webhook_events");
     const nextLog = next.logs();
     const byEndpoint = {
-      "Worker  /webhooks/stripe": new Set(rows.map((row) => row.id)),
+      "Worker  /webhooks/stripe": storedIn(readFileSync(workerLog, "utf8")),
       "Next.js /api/webhooks/stripe (node)": verifiedIn(nextLog, "node"),
       "Next.js /api/webhooks/stripe-edge (edge)": verifiedIn(nextLog, "edge"),
     };
@@ -247,6 +254,21 @@ async function waitForDeliveries({ events, worker, next, capture }) {
     if ((complete && captured) || Date.now() > deadline) return { byEndpoint };
     await sleep(500);
   }
+}
+
+/** Event ids the Worker logged as stored, one JSON line per request. */
+function storedIn(logText) {
+  const ids = new Set();
+  for (const line of logText.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const entry = JSON.parse(line);
+      if (entry.outcome === "stored") ids.add(entry.event_id);
+    } catch {
+      // wrangler's own output, not a request line
+    }
+  }
+  return ids;
 }
 
 /** Event ids the example's routes logged as verified on one runtime. */
