@@ -4,6 +4,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(any(feature = "api", feature = "wasm-api"))]
+pub mod api;
 pub mod client_secret;
 pub mod event;
 pub mod keys;
@@ -15,7 +17,7 @@ pub mod webhook;
 mod wasm;
 
 pub use event::{Event, EventData, TypedEvent, TypedEventData};
-#[cfg(feature = "models")]
+#[cfg(feature = "models-core")]
 pub use models::StripeEvent;
 pub use models::STRIPE_API_VERSION;
 pub use thin_event::{construct_thin_event, RelatedObject, ThinEvent};

@@ -10,6 +10,7 @@
 //! carries (`required`, as Stripe's SDKs read it) and which object each event type
 //! carries (`x-stripeEvent`), plus the names Stripe's SDKs give resources.
 
+mod groups;
 mod model;
 mod render_rust;
 mod render_ts;
@@ -36,13 +37,20 @@ fn run(spec_dir: &Path, out_root: &Path) -> Result<(), String> {
     let spec = read_json(&spec_dir.join("spec3.json"))?;
     let sdk = read_json(&spec_dir.join("spec3.beta.sdk.json"))?;
     let model = model::Model::build(&spec, &sdk)?;
+    let membership = groups::Membership::of(&model)?;
 
     let generated = out_root.join("src/models/generated");
     std::fs::create_dir_all(&generated).map_err(|e| format!("{}: {e}", generated.display()))?;
     let rust_files = [
         (generated.join("mod.rs"), render_rust::module(&model)),
-        (generated.join("types.rs"), render_rust::types(&model)),
-        (generated.join("events.rs"), render_rust::events(&model)),
+        (
+            generated.join("types.rs"),
+            render_rust::types(&model, &membership),
+        ),
+        (
+            generated.join("events.rs"),
+            render_rust::events(&model, &membership),
+        ),
         (
             out_root.join("src/models/api_version.rs"),
             render_rust::api_version(&model),
@@ -76,6 +84,9 @@ fn run(spec_dir: &Path, out_root: &Path) -> Result<(), String> {
              unknown events): {}",
             model.untyped_events.join(", ")
         );
+    }
+    for (feature, count) in membership.sizes() {
+        eprintln!("stripe-edge-codegen: feature {feature} compiles {count} types");
     }
     eprintln!(
         "stripe-edge-codegen: API {}: {} structs, {} enums, {} unions, {} event types",

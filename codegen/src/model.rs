@@ -277,6 +277,28 @@ impl Builder<'_> {
             .ok_or_else(|| format!("schema {key} has no properties"))?;
         let required = self.required(key, schema);
 
+        // The SDK spec also types a few fields the GA spec leaves out (legacy ones such
+        // as `payment_intent.source`). Those it says every response carries are real,
+        // and stripe-node has them, so they are kept; its other extra fields are
+        // previews, which the GA types leave out.
+        let mut properties = properties.clone();
+        if let Some(sdk_properties) = self
+            .sdk_schemas
+            .get(key)
+            .and_then(|sdk| sdk.get("properties"))
+            .and_then(Value::as_object)
+        {
+            for (json_name, property) in sdk_properties {
+                let always_sent = required.contains(json_name.as_str());
+                if always_sent
+                    && !properties.contains_key(json_name)
+                    && refs_exist(property, self.schemas)
+                {
+                    properties.insert(json_name.clone(), property.clone());
+                }
+            }
+        }
+
         // `id` and `object` first, as Stripe sends them; then the rest by name.
         let mut ordered: Vec<(&String, &Value)> = properties.iter().collect();
         ordered.sort_by_key(|(name, _)| match name.as_str() {

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::groups::{self, Membership};
 use crate::model::{Field, Model, Struct, Ty};
 
 const HEADER: &str =
@@ -40,20 +41,23 @@ pub fn api_version(model: &Model) -> String {
     )
 }
 
-pub fn types(model: &Model) -> String {
+pub fn types(model: &Model, membership: &Membership) -> String {
     let mut out = String::from(HEADER);
     out.push_str(
-        "\nuse std::collections::BTreeMap;\n\n\
+        "\n// A build with only some resource groups uses only some of these.\n\
+         #![allow(unused_imports)]\n\n\
+         use std::collections::BTreeMap;\n\n\
          use serde::{Deserialize, Serialize};\n\n\
          use crate::models::support::{
              object_union, string_enum, Decimal, Expandable, List, Nullable, StripeObject,
          };\n",
     );
     for item in &model.structs {
-        render_struct(&mut out, item);
+        render_struct(&mut out, item, membership);
     }
     for item in model.enums.values() {
         out.push('\n');
+        writeln!(out, "#[cfg({})]", membership.predicate(&item.name)).unwrap();
         writeln!(out, "string_enum! {{").unwrap();
         let mut body = String::new();
         doc(
@@ -73,6 +77,7 @@ pub fn types(model: &Model) -> String {
     }
     for item in model.unions.values() {
         out.push('\n');
+        writeln!(out, "#[cfg({})]", membership.predicate(&item.name)).unwrap();
         writeln!(out, "object_union! {{").unwrap();
         let mut body = String::new();
         let fallback = "One of several kinds of object, told apart by `object`.";
@@ -107,7 +112,8 @@ pub fn types(model: &Model) -> String {
     out
 }
 
-fn render_struct(out: &mut String, item: &Struct) {
+fn render_struct(out: &mut String, item: &Struct, membership: &Membership) {
+    let compiled_when = membership.predicate(&item.name);
     out.push('\n');
     let fallback = format!("The `{}` object.", item.schema);
     doc(
@@ -118,48 +124,84 @@ fn render_struct(out: &mut String, item: &Struct) {
             &item.doc
         },
     );
+    writeln!(out, "#[cfg({compiled_when})]").unwrap();
     out.push_str("#[derive(Debug, Clone, Default, Serialize, Deserialize)]\n");
     writeln!(out, "pub struct {} {{", item.name).unwrap();
     let mut id_expr = "None";
     for field in &item.fields {
         let (ident, renamed) = field_ident(&field.json_name);
         let fallback = format!("`{}`.", field.json_name);
-        doc(
-            out,
-            if field.doc.is_empty() {
-                &fallback
-            } else {
-                &field.doc
-            },
-        );
+        let field_doc = if field.doc.is_empty() {
+            &fallback
+        } else {
+            &field.doc
+        };
         let mut attrs: Vec<String> = Vec::new();
         if renamed {
             attrs.push(format!("rename = {:?}", field.json_name));
         }
+        // An expandable object that some builds of this struct do not compile is
+        // parsed as raw JSON in those builds.
+        let mut targets = Vec::new();
+        groups::expandable_targets(&field.ty, &mut targets);
+        targets.retain(|target| !membership.always_with(&item.name, target));
+        let typed_when = match targets.as_slice() {
+            [] => None,
+            [only] => Some(membership.predicate(only)),
+            several => Some(format!(
+                "all({})",
+                several
+                    .iter()
+                    .map(|target| membership.predicate(target))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
         let inner = rust_ty(&field.ty, true);
+        let untyped_inner = rust_ty_raw_objects(&field.ty, true, &targets);
         let strict_id = is_strict_id(item, field);
-        let ty = if strict_id {
+        let wrapper = if strict_id {
             id_expr = "Some(&self.id)";
-            inner
+            None
         } else if field.nullable {
             attrs.push("default".to_owned());
             attrs.push("skip_serializing_if = \"Nullable::is_absent\"".to_owned());
             if field.json_name == "id" && field.ty == Ty::String {
                 id_expr = "self.id.as_ref().map(String::as_str)";
             }
-            format!("Nullable<{inner}>")
+            Some("Nullable")
         } else {
             attrs.push("default".to_owned());
             attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
             if field.json_name == "id" && field.ty == Ty::String {
                 id_expr = "self.id.as_deref()";
             }
-            format!("Option<{inner}>")
+            Some("Option")
         };
-        if !attrs.is_empty() {
-            writeln!(out, "#[serde({})]", attrs.join(", ")).unwrap();
+        let wrapped = |inner: &str| match wrapper {
+            Some(wrapper) => format!("{wrapper}<{inner}>"),
+            None => inner.to_owned(),
+        };
+        let serde_attrs = if attrs.is_empty() {
+            String::new()
+        } else {
+            format!("#[serde({})]\n", attrs.join(", "))
+        };
+        let variants = match &typed_when {
+            None => vec![(None, inner)],
+            Some(typed_when) => vec![
+                (Some(typed_when.clone()), inner),
+                (Some(format!("not({typed_when})")), untyped_inner),
+            ],
+        };
+        for (when, inner) in variants {
+            doc(out, field_doc);
+            if let Some(when) = when {
+                writeln!(out, "#[cfg({when})]").unwrap();
+            }
+            out.push_str(&serde_attrs);
+            writeln!(out, "pub {ident}: {},", wrapped(&inner)).unwrap();
         }
-        writeln!(out, "pub {ident}: {ty},").unwrap();
     }
     doc(
         out,
@@ -172,7 +214,7 @@ fn render_struct(out: &mut String, item: &Struct) {
     out.push_str("}\n");
     writeln!(
         out,
-        "\nimpl StripeObject for {} {{\n    fn id(&self) -> Option<&str> {{\n        {id_expr}\n    }}\n}}",
+        "\n#[cfg({compiled_when})]\nimpl StripeObject for {} {{\n    fn id(&self) -> Option<&str> {{\n        {id_expr}\n    }}\n}}",
         item.name
     )
     .unwrap();
@@ -188,7 +230,7 @@ fn is_strict_id(item: &Struct, field: &Field) -> bool {
         && item.resource_id.is_some()
 }
 
-pub fn events(model: &Model) -> String {
+pub fn events(model: &Model, membership: &Membership) -> String {
     let mut out = String::from(HEADER);
     out.push_str("\nuse super::types::*;\nuse crate::models::stripe_events;\n\nstripe_events! {\n");
     let mut body = String::new();
@@ -202,9 +244,15 @@ pub fn events(model: &Model) -> String {
                 &event.doc
             },
         );
+        let mut objects = Vec::new();
+        groups::embedded_names(&event.object, &mut objects);
+        let typed_when = match objects.as_slice() {
+            [only] => membership.predicate(only),
+            _ => groups::any(&[groups::ALL]),
+        };
         writeln!(
             body,
-            "{} = {:?} => {},",
+            "[{typed_when}] {} = {:?} => {},",
             event.variant,
             event.event_type,
             rust_ty(&event.object, false)
@@ -254,6 +302,29 @@ pub fn test_table(model: &Model) -> String {
     }
     out.push_str("];\n");
     out
+}
+
+/// Like [`rust_ty`], with the objects of expandable fields named in `raw` parsed as
+/// raw JSON.
+fn rust_ty_raw_objects(ty: &Ty, boxed: bool, raw: &[String]) -> String {
+    match ty {
+        Ty::Expandable(inner) => {
+            let mut names = Vec::new();
+            groups::embedded_names(inner, &mut names);
+            if names.iter().any(|name| raw.contains(name)) {
+                "Expandable<serde_json::Value>".to_owned()
+            } else {
+                rust_ty(ty, boxed)
+            }
+        }
+        Ty::List(inner) => format!("List<{}>", rust_ty_raw_objects(inner, false, raw)),
+        Ty::Array(inner) => format!("Vec<{}>", rust_ty_raw_objects(inner, false, raw)),
+        Ty::Map(inner) => format!(
+            "BTreeMap<String, {}>",
+            rust_ty_raw_objects(inner, false, raw)
+        ),
+        _ => rust_ty(ty, boxed),
+    }
 }
 
 fn rust_ty(ty: &Ty, boxed: bool) -> String {

@@ -3,6 +3,7 @@
 //! required, a field that may be `null` says so, and a field that may be missing is
 //! optional. Types cost nothing at runtime.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::model::{Model, Ty};
@@ -30,6 +31,11 @@ pub fn declarations(model: &Model) -> String {
     .unwrap();
     out.push_str(PRELUDE);
 
+    let has_deleted_marker: BTreeSet<&str> = model
+        .structs
+        .iter()
+        .filter_map(|item| item.schema.strip_prefix("deleted_"))
+        .collect();
     for item in &model.structs {
         // The `event` resource is the `Event` union below, as in stripe-node.
         if item.schema == "event" {
@@ -61,6 +67,15 @@ pub fn declarations(model: &Model) -> String {
             )
             .unwrap();
         }
+        let is_live_side = item.resource_id.is_some()
+            && has_deleted_marker.contains(item.schema.as_str())
+            && !item.fields.iter().any(|field| field.json_name == "deleted");
+        if is_live_side {
+            // Never sent on a live object; declared so that `if (value.deleted)` tells
+            // it from its deleted marker, as with stripe-node's types.
+            out.push_str("  /** Never set on a live object; see its deleted marker. */\n");
+            out.push_str("  deleted?: void;\n");
+        }
         out.push_str("}\n");
     }
 
@@ -70,7 +85,14 @@ pub fn declarations(model: &Model) -> String {
             .iter()
             .map(|(_, v)| format!("{v:?}"))
             .collect();
-        writeln!(out, "\nexport type {} = {};", item.name, values.join(" | ")).unwrap();
+        // Open, as the Rust enums are: a value Stripe adds later still type-checks.
+        writeln!(
+            out,
+            "\nexport type {} = {} | OtherString;",
+            item.name,
+            values.join(" | ")
+        )
+        .unwrap();
     }
 
     for item in model.unions.values() {
@@ -143,6 +165,12 @@ export interface ApiList<T> {
   has_more: boolean;
   url: string;
 }
+
+/**
+ * Any string beyond the values an enum lists: Stripe adds values without a new API
+ * version. `string & Record<never, never>` keeps editors suggesting the known values.
+ */
+export type OtherString = string & Record<never, never>;
 
 /** The key-value pairs you attach to an object: a plain object, never a `Map`. */
 export type Metadata = Record<string, string>;

@@ -12,6 +12,12 @@ export interface ApiList<T> {
   url: string;
 }
 
+/**
+ * Any string beyond the values an enum lists: Stripe adds values without a new API
+ * version. `string & Record<never, never>` keeps editors suggesting the known values.
+ */
+export type OtherString = string & Record<never, never>;
+
 /** The key-value pairs you attach to an object: a plain object, never a `Map`. */
 export type Metadata = Record<string, string>;
 
@@ -79,6 +85,8 @@ export interface Account {
   tos_acceptance?: AccountTosAcceptance;
   /** The Stripe account type. Can be `standard`, `express`, `custom`, or `none`. */
   type?: AccountType;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `account_annual_revenue` object. */
@@ -413,6 +421,10 @@ export interface AccountPaymentsSettings {
   statement_descriptor_kana: string | null;
   /** The Kanji variation of `statement_descriptor` used for charges in Japan. Japanese statement descriptors have [special requirements](https://docs.stripe.com/get-started/account/statement-descriptors#set-japanese-statement-descriptors). */
   statement_descriptor_kanji: string | null;
+  /** The Kana variation of `statement_descriptor_prefix` used for card charges in Japan. Japanese statement descriptors have [special requirements](https://docs.stripe.com/get-started/account/statement-descriptors#set-japanese-statement-descriptors). */
+  statement_descriptor_prefix_kana: string | null;
+  /** The Kanji variation of `statement_descriptor_prefix` used for card charges in Japan. Japanese statement descriptors have [special requirements](https://docs.stripe.com/get-started/account/statement-descriptors#set-japanese-statement-descriptors). */
+  statement_descriptor_prefix_kanji: string | null;
 }
 
 /** The `account_payout_settings` object. */
@@ -652,6 +664,8 @@ export interface ApplePayDomain {
   domain_name: string;
   /** If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`. */
   livemode: boolean;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `application` object. */
@@ -984,6 +998,8 @@ export interface BankAccount {
    * For external accounts, possible values are `new`, `errored`, `verification_failed`, and `tokenized_account_number_deactivated`. If a payout fails, the status is set to `errored` and scheduled payouts are stopped until account details are updated. In the US and India, if we can't [verify the owner of the bank account](https://support.stripe.com/questions/bank-account-ownership-verification), we'll set the status to `verification_failed`. Other validations aren't run against external accounts because they're only used for payouts. This means the other statuses don't apply.
    */
   status: string;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `bank_connections_resource_account_number_details` object. */
@@ -1815,6 +1831,8 @@ export interface Card {
   status?: string | null;
   /** If the card number is tokenized, this is the method that was used. Can be `android_pay` (includes Google Pay), `apple_pay`, `masterpass`, `visa_checkout`, or null. */
   tokenization_method: string | null;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `card_generated_from_payment_method_details` object. */
@@ -1932,6 +1950,8 @@ export interface Charge {
   review: string | Review | null;
   /** Shipping information for the charge. */
   shipping: Shipping | null;
+  /** This is a legacy field that will be removed in the future. It contains the Source, Card, or BankAccount object used for the charge. For details about the payment method used for this charge, refer to `payment_method` or `payment_method_details` instead. */
+  source: PaymentSource | null;
   /** The transfer ID which created this charge. Only present if the charge came from another Stripe account. [See the Connect documentation](https://docs.stripe.com/connect/destination-charges) for details. */
   source_transfer: string | Transfer | null;
   /**
@@ -3639,6 +3659,8 @@ export interface Coupon {
   times_redeemed: number;
   /** Taking account of the above properties, whether this coupon can still be applied to a customer. */
   valid: boolean;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `coupon_applies_to` object. */
@@ -3918,6 +3940,8 @@ export interface Customer {
   tax_ids?: ApiList<TaxId>;
   /** ID of the test clock that this customer belongs to. */
   test_clock?: string | TestHelpersTestClock | null;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `customer_acceptance` object. */
@@ -4595,6 +4619,8 @@ export interface Discount {
   subscription: string | null;
   /** The subscription item that this coupon is applied to, if it is applied to a particular subscription item. */
   subscription_item: string | null;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `discount_source` object. */
@@ -6393,6 +6419,8 @@ export interface Invoice {
   total_taxes: Array<BillingBillResourceInvoicingTaxesTax> | null;
   /** Invoices are automatically paid or sent 1 hour after webhooks are delivered, or until all webhook delivery attempts have [been exhausted](https://docs.stripe.com/billing/webhooks#understand). This field tracks the time when webhooks for this invoice were successfully delivered. If the invoice had no webhooks to deliver, this will be set while the invoice is being created. */
   webhooks_delivered_at: number | null;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `invoice_installments_card` object. */
@@ -6765,6 +6793,8 @@ export interface InvoiceItem {
   tax_rates: Array<TaxRate> | null;
   /** ID of the test clock this invoice item belongs to. */
   test_clock: string | TestHelpersTestClock | null;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `invoices_payment_method_options` object. */
@@ -9236,6 +9266,8 @@ export interface PaymentIntent {
   setup_future_usage: PaymentIntentSetupFutureUsage | null;
   /** Shipping information for this PaymentIntent. */
   shipping: Shipping | null;
+  /** This is a legacy field that will be removed in the future. It is the ID of the Source object that is associated with this PaymentIntent, if one was supplied. */
+  source: string | PaymentSource | null;
   /**
    * Text that appears on the customer's statement as the statement descriptor for a non-card charge. This value overrides the account's default statement descriptor. For information about requirements, including the 22-character limit, see [the Statement Descriptor docs](https://docs.stripe.com/get-started/account/statement-descriptors).
    *
@@ -9525,6 +9557,8 @@ export interface PaymentIntentNextActionRedirectToUrl {
 export interface PaymentIntentNextActionSwishHandleRedirectOrDisplayQrCode {
   /** The URL to the hosted Swish instructions page, which allows customers to view the QR code. */
   hosted_instructions_url: string;
+  /** The url for mobile redirect based auth (for internal use only and not typically available in standard API requests). */
+  mobile_auth_url: string;
   qr_code: PaymentIntentNextActionSwishQrCode;
 }
 
@@ -9789,6 +9823,8 @@ export interface PaymentIntentPaymentMethodOptionsEps {
 export interface PaymentIntentPaymentMethodOptionsLink {
   /** Controls when the funds will be captured from the customer's account. */
   capture_method?: "manual";
+  /** [Deprecated] This is a legacy parameter that no longer has any function. */
+  persistent_token: string | null;
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
    *
@@ -11339,6 +11375,8 @@ export interface PaymentMethodDetailsEps {
 
 /** The `payment_method_details_fpx` object. */
 export interface PaymentMethodDetailsFpx {
+  /** Account holder type, if provided. Can be one of `individual` or `company`. */
+  account_holder_type: PaymentMethodDetailsFpxAccountHolderType | null;
   /** The customer's bank. Can be one of `affin_bank`, `agrobank`, `alliance_bank`, `ambank`, `bank_islam`, `bank_muamalat`, `bnp_paribas`, `bank_rakyat`, `bsn`, `cimb`, `citibank`, `hong_leong_bank`, `hsbc`, `kfh`, `maybank2u`, `ocbc`, `public_bank`, `rhb`, `standard_chartered`, `uob`, `deutsche_bank`, `maybank2e`, `mbsb_bank`, `pb_enterprise`, or `bank_of_china`. */
   bank: PaymentMethodDetailsFpxBank;
   /** Unique transaction id generated by FPX for every request from the merchant */
@@ -12317,6 +12355,8 @@ export interface PaymentMethodEps {
 
 /** The `payment_method_fpx` object. */
 export interface PaymentMethodFpx {
+  /** Account holder type, if provided. Can be one of `individual` or `company`. */
+  account_holder_type: PaymentMethodFpxAccountHolderType | null;
   /** The customer's bank, if provided. Can be one of `affin_bank`, `agrobank`, `alliance_bank`, `ambank`, `bank_islam`, `bank_muamalat`, `bnp_paribas`, `bank_rakyat`, `bsn`, `cimb`, `citibank`, `hong_leong_bank`, `hsbc`, `kfh`, `maybank2u`, `ocbc`, `public_bank`, `rhb`, `standard_chartered`, `uob`, `deutsche_bank`, `maybank2e`, `mbsb_bank`, `pb_enterprise`, or `bank_of_china`. */
   bank: PaymentMethodFpxBank;
 }
@@ -14209,6 +14249,8 @@ export interface Person {
   /** Demographic data related to the person. */
   us_cfpb_data?: PersonUsCfpbData | null;
   verification?: LegalEntityPersonVerification;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `person_additional_tos_acceptance` object. */
@@ -14356,6 +14398,8 @@ export interface Plan {
   trial_period_days: number | null;
   /** Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`. */
   usage_type: PlanUsageType;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `plan_tier` object. */
@@ -14652,6 +14696,8 @@ export interface Price {
   unit_amount: number | null;
   /** The unit amount in cents (or local equivalent) to be charged, represented as a decimal string with at most 12 decimal places. Only set if `billing_scheme=per_unit`. */
   unit_amount_decimal: string | null;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `price_tier` object. */
@@ -14709,12 +14755,16 @@ export interface Product {
   statement_descriptor?: string | null;
   /** A [tax code](https://docs.stripe.com/tax/tax-categories) ID. */
   tax_code?: string | TaxCode | null;
+  /** The type of the product. The product is either of type `good`, which is eligible for use with Orders and SKUs, or `service`, which is eligible for use with Subscriptions and Plans. */
+  type: ProductType;
   /** A label that represents units of this product. When set, this will be included in customers' receipts, invoices, Checkout, and the customer portal. */
   unit_label?: string | null;
   /** Time at which the object was last updated. Measured in seconds since the Unix epoch. */
   updated: number;
   /** A URL of a publicly-accessible webpage for this product. */
   url: string | null;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /**
@@ -14729,6 +14779,8 @@ export interface ProductFeature {
   entitlement_feature: EntitlementsFeature;
   /** If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`. */
   livemode: boolean;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `product_marketing_feature` object. */
@@ -15065,6 +15117,8 @@ export interface RadarValueList {
   metadata: Metadata;
   /** The name of the value list. */
   name: string;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /**
@@ -15087,6 +15141,8 @@ export interface RadarValueListItem {
   value: string;
   /** The identifier of the value list this item belongs to. */
   value_list: string;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** Options to configure Radar. See [Radar Session](https://docs.stripe.com/radar/radar-session) for more information. */
@@ -15137,6 +15193,8 @@ export interface Recurring {
   interval_count: number;
   /** The meter tracking the usage of a metered price */
   meter: string | null;
+  /** Default number of trial days when subscribing a customer to this price using [`trial_from_plan=true`](https://docs.stripe.com/api#create_subscription-trial_from_plan). */
+  trial_period_days: number | null;
   /** Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`. */
   usage_type: RecurringUsageType;
 }
@@ -16243,6 +16301,8 @@ export interface SetupIntentPaymentMethodOptionsKlarna {
 
 /** The `setup_intent_payment_method_options_link` object. */
 export interface SetupIntentPaymentMethodOptionsLink {
+  /** [Deprecated] This is a legacy parameter that no longer has any function. */
+  persistent_token: string | null;
 }
 
 /** The `setup_intent_payment_method_options_mandate_options_acss_debit` object. */
@@ -17132,6 +17192,7 @@ export interface SubscriptionItem {
   discounts: Array<string | Discount>;
   /** Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. */
   metadata: Metadata;
+  plan: Plan;
   price: Price;
   /** The [quantity](https://docs.stripe.com/subscriptions/quantities) of the plan to which the customer should be subscribed. */
   quantity?: number;
@@ -17139,6 +17200,8 @@ export interface SubscriptionItem {
   subscription: string;
   /** The tax rates which apply to this `subscription_item`. When set, the `default_tax_rates` on the subscription do not apply to this `subscription_item`. */
   tax_rates: Array<TaxRate> | null;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `subscription_item_billing_thresholds` object. */
@@ -17264,6 +17327,8 @@ export interface SubscriptionScheduleConfigurationItem {
   discounts: Array<StackableDiscountWithDiscountSettings>;
   /** Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an item. Metadata on this item will update the underlying subscription item's `metadata` when the phase is entered. */
   metadata: Metadata | null;
+  /** ID of the plan to which the customer should be subscribed. */
+  plan: string | PlanOrDeletedPlan;
   /** ID of the price to which the customer should be subscribed. */
   price: string | PriceOrDeletedPrice;
   /** Quantity of the plan to which the customer should be subscribed. */
@@ -17821,6 +17886,8 @@ export interface TaxId {
   value: string;
   /** Tax ID verification information. */
   verification: TaxIdVerification | null;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `tax_id_verification` object. */
@@ -18342,6 +18409,8 @@ export interface TerminalConfiguration {
   verifone_ux700?: TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig;
   verifone_v660p?: TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig;
   wifi?: TerminalConfigurationConfigurationResourceWifiConfig;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /**
@@ -18385,6 +18454,8 @@ export interface TerminalLocation {
   metadata: Metadata;
   /** The phone number of the location. */
   phone?: string;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** Returns redirect links used for onboarding onto Tap to Pay on iPhone. */
@@ -18431,6 +18502,8 @@ export interface TerminalReader {
   serial_number: string;
   /** The networking status of the reader. We do not recommend using this field in flows that may block taking payments. */
   status: TerminalReaderStatus | null;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** A Refund object returned by the Terminal refunds API. */
@@ -18847,6 +18920,8 @@ export interface TestHelpersTestClock {
   /** The status of the Test Clock. */
   status: TestHelpersTestClockStatus;
   status_details: BillingClocksResourceStatusDetailsStatusDetails;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
 /** The `three_d_secure_details` object. */
@@ -20006,1615 +20081,1623 @@ export interface WebhookEndpoint {
   status: string;
   /** The URL of the webhook endpoint. */
   url: string;
+  /** Never set on a live object; see its deleted marker. */
+  deleted?: void;
 }
 
-export type AccountBusinessProfileMinorityOwnedBusinessDesignation = "lgbtqi_owned_business" | "minority_owned_business" | "none_of_these_apply" | "prefer_not_to_answer" | "women_owned_business";
+export type AccountBusinessProfileMinorityOwnedBusinessDesignation = "lgbtqi_owned_business" | "minority_owned_business" | "none_of_these_apply" | "prefer_not_to_answer" | "women_owned_business" | OtherString;
 
-export type AccountBusinessType = "company" | "government_entity" | "individual" | "non_profit";
+export type AccountBusinessType = "company" | "government_entity" | "individual" | "non_profit" | OtherString;
 
-export type AccountCapabilitiesAcssDebitPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesAcssDebitPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesAffirmPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesAffirmPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesAfterpayClearpayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesAfterpayClearpayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesAlmaPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesAlmaPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesAmazonPayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesAmazonPayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesAppDistribution = "active" | "inactive" | "pending";
+export type AccountCapabilitiesAppDistribution = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesAuBecsDebitPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesAuBecsDebitPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesBacsDebitPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesBacsDebitPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesBancontactPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesBancontactPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesBankTransferPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesBankTransferPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesBilliePayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesBilliePayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesBizumPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesBizumPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesBlikPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesBlikPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesBoletoPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesBoletoPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesCardIssuing = "active" | "inactive" | "pending";
+export type AccountCapabilitiesCardIssuing = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesCardPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesCardPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesCartesBancairesPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesCartesBancairesPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesCashappPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesCashappPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesCryptoPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesCryptoPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesEpsPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesEpsPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesFpxPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesFpxPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesGbBankTransferPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesGbBankTransferPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesGiropayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesGiropayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesGrabpayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesGrabpayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesIdealPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesIdealPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesIndiaInternationalPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesIndiaInternationalPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesJcbPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesJcbPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesJpBankTransferPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesJpBankTransferPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesKakaoPayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesKakaoPayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesKlarnaPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesKlarnaPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesKonbiniPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesKonbiniPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesKrCardPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesKrCardPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesLegacyPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesLegacyPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesLinkPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesLinkPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesMbWayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesMbWayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesMobilepayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesMobilepayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesMultibancoPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesMultibancoPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesMxBankTransferPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesMxBankTransferPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesNaverPayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesNaverPayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesNzBankAccountBecsDebitPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesNzBankAccountBecsDebitPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesOxxoPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesOxxoPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesP24Payments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesP24Payments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesPayByBankPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesPayByBankPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesPaycoPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesPaycoPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesPaynowPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesPaynowPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesPaytoPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesPaytoPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesPixPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesPixPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesPromptpayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesPromptpayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesRevolutPayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesRevolutPayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesSamsungPayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesSamsungPayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesSatispayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesSatispayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesScalapayPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesScalapayPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesSepaBankTransferPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesSepaBankTransferPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesSepaDebitPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesSepaDebitPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesSofortPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesSofortPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesSunbitPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesSunbitPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesSwishPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesSwishPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesTaxReportingUs1099K = "active" | "inactive" | "pending";
+export type AccountCapabilitiesTaxReportingUs1099K = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesTaxReportingUs1099Misc = "active" | "inactive" | "pending";
+export type AccountCapabilitiesTaxReportingUs1099Misc = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesTransfers = "active" | "inactive" | "pending";
+export type AccountCapabilitiesTransfers = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesTreasury = "active" | "inactive" | "pending";
+export type AccountCapabilitiesTreasury = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesTwintPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesTwintPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesUpiPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesUpiPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesUsBankAccountAchPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesUsBankAccountAchPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesUsBankTransferPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesUsBankTransferPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilitiesZipPayments = "active" | "inactive" | "pending";
+export type AccountCapabilitiesZipPayments = "active" | "inactive" | "pending" | OtherString;
 
-export type AccountCapabilityFutureRequirementsDisabledReason = "other" | "paused.inactivity" | "pending.onboarding" | "pending.review" | "platform_disabled" | "platform_paused" | "rejected.inactivity" | "rejected.other" | "rejected.unsupported_business" | "requirements.fields_needed";
+export type AccountCapabilityFutureRequirementsDisabledReason = "other" | "paused.inactivity" | "pending.onboarding" | "pending.review" | "platform_disabled" | "platform_paused" | "rejected.inactivity" | "rejected.other" | "rejected.unsupported_business" | "requirements.fields_needed" | OtherString;
 
-export type AccountCapabilityRequirementsDisabledReason = "other" | "paused.inactivity" | "pending.onboarding" | "pending.review" | "platform_disabled" | "platform_paused" | "rejected.inactivity" | "rejected.other" | "rejected.unsupported_business" | "requirements.fields_needed";
+export type AccountCapabilityRequirementsDisabledReason = "other" | "paused.inactivity" | "pending.onboarding" | "pending.review" | "platform_disabled" | "platform_paused" | "rejected.inactivity" | "rejected.other" | "rejected.unsupported_business" | "requirements.fields_needed" | OtherString;
 
-export type AccountFutureRequirementsDisabledReason = "action_required.requested_capabilities" | "listed" | "other" | "platform_paused" | "rejected.fraud" | "rejected.incomplete_verification" | "rejected.listed" | "rejected.other" | "rejected.platform_fraud" | "rejected.platform_other" | "rejected.platform_terms_of_service" | "rejected.terms_of_service" | "requirements.past_due" | "requirements.pending_verification" | "under_review";
+export type AccountFutureRequirementsDisabledReason = "action_required.requested_capabilities" | "listed" | "other" | "platform_paused" | "rejected.fraud" | "rejected.incomplete_verification" | "rejected.listed" | "rejected.other" | "rejected.platform_fraud" | "rejected.platform_other" | "rejected.platform_terms_of_service" | "rejected.terms_of_service" | "requirements.past_due" | "requirements.pending_verification" | "under_review" | OtherString;
 
-export type AccountInvoicesSettingsHostedPaymentMethodSave = "always" | "never" | "offer";
+export type AccountInvoicesSettingsHostedPaymentMethodSave = "always" | "never" | "offer" | OtherString;
 
-export type AccountRequirementsDisabledReason = "action_required.requested_capabilities" | "listed" | "other" | "platform_paused" | "rejected.fraud" | "rejected.incomplete_verification" | "rejected.listed" | "rejected.other" | "rejected.platform_fraud" | "rejected.platform_other" | "rejected.platform_terms_of_service" | "rejected.terms_of_service" | "requirements.past_due" | "requirements.pending_verification" | "under_review";
+export type AccountRequirementsDisabledReason = "action_required.requested_capabilities" | "listed" | "other" | "platform_paused" | "rejected.fraud" | "rejected.incomplete_verification" | "rejected.listed" | "rejected.other" | "rejected.platform_fraud" | "rejected.platform_other" | "rejected.platform_terms_of_service" | "rejected.terms_of_service" | "requirements.past_due" | "requirements.pending_verification" | "under_review" | OtherString;
 
-export type AccountRequirementsErrorCode = "external_request" | "information_missing" | "invalid_address_city_state_postal_code" | "invalid_address_highway_contract_box" | "invalid_address_private_mailbox" | "invalid_business_profile_name" | "invalid_business_profile_name_denylisted" | "invalid_company_name_denylisted" | "invalid_dob_age_over_maximum" | "invalid_dob_age_under_18" | "invalid_dob_age_under_minimum" | "invalid_product_description_length" | "invalid_product_description_url_match" | "invalid_representative_country" | "invalid_signator" | "invalid_statement_descriptor_business_mismatch" | "invalid_statement_descriptor_denylisted" | "invalid_statement_descriptor_length" | "invalid_statement_descriptor_prefix_denylisted" | "invalid_statement_descriptor_prefix_mismatch" | "invalid_street_address" | "invalid_tax_id" | "invalid_tax_id_format" | "invalid_tos_acceptance" | "invalid_url_denylisted" | "invalid_url_format" | "invalid_url_web_presence_detected" | "invalid_url_website_business_information_mismatch" | "invalid_url_website_empty" | "invalid_url_website_inaccessible" | "invalid_url_website_inaccessible_geoblocked" | "invalid_url_website_inaccessible_password_protected" | "invalid_url_website_incomplete" | "invalid_url_website_incomplete_cancellation_policy" | "invalid_url_website_incomplete_customer_service_details" | "invalid_url_website_incomplete_legal_restrictions" | "invalid_url_website_incomplete_refund_policy" | "invalid_url_website_incomplete_return_policy" | "invalid_url_website_incomplete_terms_and_conditions" | "invalid_url_website_incomplete_under_construction" | "invalid_url_website_other" | "invalid_value_other" | "unsupported_business_type" | "verification_directors_mismatch" | "verification_document_address_mismatch" | "verification_document_address_missing" | "verification_document_corrupt" | "verification_document_country_not_supported" | "verification_document_directors_mismatch" | "verification_document_dob_mismatch" | "verification_document_duplicate_type" | "verification_document_expired" | "verification_document_failed_copy" | "verification_document_failed_greyscale" | "verification_document_failed_other" | "verification_document_failed_test_mode" | "verification_document_fraudulent" | "verification_document_id_number_mismatch" | "verification_document_id_number_missing" | "verification_document_incomplete" | "verification_document_invalid" | "verification_document_issue_or_expiry_date_missing" | "verification_document_manipulated" | "verification_document_missing_back" | "verification_document_missing_front" | "verification_document_name_mismatch" | "verification_document_name_missing" | "verification_document_nationality_mismatch" | "verification_document_not_readable" | "verification_document_not_signed" | "verification_document_not_uploaded" | "verification_document_photo_mismatch" | "verification_document_too_large" | "verification_document_type_not_supported" | "verification_extraneous_directors" | "verification_failed_address_match" | "verification_failed_authorizer_authority" | "verification_failed_business_iec_number" | "verification_failed_document_match" | "verification_failed_id_number_match" | "verification_failed_keyed_identity" | "verification_failed_keyed_match" | "verification_failed_name_match" | "verification_failed_other" | "verification_failed_representative_authority" | "verification_failed_residential_address" | "verification_failed_tax_id_match" | "verification_failed_tax_id_not_issued" | "verification_legal_entity_structure_mismatch" | "verification_missing_directors" | "verification_missing_executives" | "verification_missing_owners" | "verification_rejected_ownership_exemption_reason" | "verification_requires_additional_memorandum_of_associations" | "verification_requires_additional_proof_of_registration" | "verification_supportability";
+export type AccountRequirementsErrorCode = "external_request" | "information_missing" | "invalid_address_city_state_postal_code" | "invalid_address_highway_contract_box" | "invalid_address_private_mailbox" | "invalid_business_profile_name" | "invalid_business_profile_name_denylisted" | "invalid_company_name_denylisted" | "invalid_dob_age_over_maximum" | "invalid_dob_age_under_18" | "invalid_dob_age_under_minimum" | "invalid_product_description_length" | "invalid_product_description_url_match" | "invalid_representative_country" | "invalid_signator" | "invalid_statement_descriptor_business_mismatch" | "invalid_statement_descriptor_denylisted" | "invalid_statement_descriptor_length" | "invalid_statement_descriptor_prefix_denylisted" | "invalid_statement_descriptor_prefix_mismatch" | "invalid_street_address" | "invalid_tax_id" | "invalid_tax_id_format" | "invalid_tos_acceptance" | "invalid_url_denylisted" | "invalid_url_format" | "invalid_url_web_presence_detected" | "invalid_url_website_business_information_mismatch" | "invalid_url_website_empty" | "invalid_url_website_inaccessible" | "invalid_url_website_inaccessible_geoblocked" | "invalid_url_website_inaccessible_password_protected" | "invalid_url_website_incomplete" | "invalid_url_website_incomplete_cancellation_policy" | "invalid_url_website_incomplete_customer_service_details" | "invalid_url_website_incomplete_legal_restrictions" | "invalid_url_website_incomplete_refund_policy" | "invalid_url_website_incomplete_return_policy" | "invalid_url_website_incomplete_terms_and_conditions" | "invalid_url_website_incomplete_under_construction" | "invalid_url_website_other" | "invalid_value_other" | "unsupported_business_type" | "verification_directors_mismatch" | "verification_document_address_mismatch" | "verification_document_address_missing" | "verification_document_corrupt" | "verification_document_country_not_supported" | "verification_document_directors_mismatch" | "verification_document_dob_mismatch" | "verification_document_duplicate_type" | "verification_document_expired" | "verification_document_failed_copy" | "verification_document_failed_greyscale" | "verification_document_failed_other" | "verification_document_failed_test_mode" | "verification_document_fraudulent" | "verification_document_id_number_mismatch" | "verification_document_id_number_missing" | "verification_document_incomplete" | "verification_document_invalid" | "verification_document_issue_or_expiry_date_missing" | "verification_document_manipulated" | "verification_document_missing_back" | "verification_document_missing_front" | "verification_document_name_mismatch" | "verification_document_name_missing" | "verification_document_nationality_mismatch" | "verification_document_not_readable" | "verification_document_not_signed" | "verification_document_not_uploaded" | "verification_document_photo_mismatch" | "verification_document_too_large" | "verification_document_type_not_supported" | "verification_extraneous_directors" | "verification_failed_address_match" | "verification_failed_authorizer_authority" | "verification_failed_business_iec_number" | "verification_failed_document_match" | "verification_failed_id_number_match" | "verification_failed_keyed_identity" | "verification_failed_keyed_match" | "verification_failed_name_match" | "verification_failed_other" | "verification_failed_representative_authority" | "verification_failed_residential_address" | "verification_failed_tax_id_match" | "verification_failed_tax_id_not_issued" | "verification_legal_entity_structure_mismatch" | "verification_missing_directors" | "verification_missing_executives" | "verification_missing_owners" | "verification_rejected_ownership_exemption_reason" | "verification_requires_additional_memorandum_of_associations" | "verification_requires_additional_proof_of_registration" | "verification_supportability" | OtherString;
 
-export type AccountType = "custom" | "express" | "none" | "standard";
+export type AccountType = "custom" | "express" | "none" | "standard" | OtherString;
 
-export type AccountUnificationAccountControllerFeesPayer = "account" | "application" | "application_custom" | "application_express";
+export type AccountUnificationAccountControllerFeesPayer = "account" | "application" | "application_custom" | "application_express" | OtherString;
 
-export type AccountUnificationAccountControllerLossesPayments = "application" | "stripe";
+export type AccountUnificationAccountControllerLossesPayments = "application" | "stripe" | OtherString;
 
-export type AccountUnificationAccountControllerRequirementCollection = "application" | "stripe";
+export type AccountUnificationAccountControllerRequirementCollection = "application" | "stripe" | OtherString;
 
-export type AccountUnificationAccountControllerStripeDashboardType = "express" | "full" | "none";
+export type AccountUnificationAccountControllerStripeDashboardType = "express" | "full" | "none" | OtherString;
 
-export type AccountUnificationAccountControllerType = "account" | "application";
+export type AccountUnificationAccountControllerType = "account" | "application" | OtherString;
 
-export type ApiErrorsType = "api_error" | "card_error" | "idempotency_error" | "invalid_request_error";
+export type ApiErrorsType = "api_error" | "card_error" | "idempotency_error" | "invalid_request_error" | OtherString;
 
-export type AutomaticTaxDisabledReason = "finalization_requires_location_inputs" | "finalization_system_error";
+export type AutomaticTaxDisabledReason = "finalization_requires_location_inputs" | "finalization_system_error" | OtherString;
 
-export type AutomaticTaxStatus = "complete" | "failed" | "requires_location_inputs";
+export type AutomaticTaxStatus = "complete" | "failed" | "requires_location_inputs" | OtherString;
 
-export type BalanceSettingsResourceAutomaticTransferRuleType = "transfer_all" | "transfer_up_to_amount";
+export type BalanceSettingsResourceAutomaticTransferRuleType = "transfer_all" | "transfer_up_to_amount" | OtherString;
 
-export type BalanceSettingsResourcePayoutScheduleInterval = "daily" | "manual" | "monthly" | "weekly";
+export type BalanceSettingsResourcePayoutScheduleInterval = "daily" | "manual" | "monthly" | "weekly" | OtherString;
 
-export type BalanceSettingsResourcePayoutScheduleWeeklyPayoutDays = "friday" | "monday" | "thursday" | "tuesday" | "wednesday";
+export type BalanceSettingsResourcePayoutScheduleWeeklyPayoutDays = "friday" | "monday" | "thursday" | "tuesday" | "wednesday" | OtherString;
 
-export type BalanceSettingsResourcePayoutsStatus = "disabled" | "enabled";
+export type BalanceSettingsResourcePayoutsStatus = "disabled" | "enabled" | OtherString;
 
-export type BalanceTransactionBalanceType = "issuing" | "payments" | "refund_and_dispute_prefunding" | "risk_reserved";
+export type BalanceTransactionBalanceType = "issuing" | "payments" | "refund_and_dispute_prefunding" | "risk_reserved" | OtherString;
 
-export type BalanceTransactionType = "adjustment" | "advance" | "advance_funding" | "anticipation_repayment" | "application_fee" | "application_fee_refund" | "charge" | "climate_order_purchase" | "climate_order_refund" | "connect_collection_transfer" | "contribution" | "fee_credit_funding" | "inbound_transfer" | "inbound_transfer_reversal" | "issuing_authorization_hold" | "issuing_authorization_release" | "issuing_dispute" | "issuing_transaction" | "obligation_outbound" | "obligation_reversal_inbound" | "payment" | "payment_failure_refund" | "payment_network_reserve_hold" | "payment_network_reserve_release" | "payment_refund" | "payment_reversal" | "payment_unreconciled" | "payout" | "payout_cancel" | "payout_failure" | "payout_minimum_balance_hold" | "payout_minimum_balance_release" | "refund" | "refund_failure" | "reserve_hold" | "reserve_release" | "reserve_transaction" | "reserved_funds" | "stripe_balance_payment_debit" | "stripe_balance_payment_debit_reversal" | "stripe_fee" | "stripe_fx_fee" | "tax_fee" | "tax_fund" | "topup" | "topup_reversal" | "transfer" | "transfer_cancel" | "transfer_failure" | "transfer_refund";
+export type BalanceTransactionType = "adjustment" | "advance" | "advance_funding" | "anticipation_repayment" | "application_fee" | "application_fee_refund" | "charge" | "climate_order_purchase" | "climate_order_refund" | "connect_collection_transfer" | "contribution" | "fee_credit_funding" | "inbound_transfer" | "inbound_transfer_reversal" | "issuing_authorization_hold" | "issuing_authorization_release" | "issuing_dispute" | "issuing_transaction" | "obligation_outbound" | "obligation_reversal_inbound" | "payment" | "payment_failure_refund" | "payment_network_reserve_hold" | "payment_network_reserve_release" | "payment_refund" | "payment_reversal" | "payment_unreconciled" | "payout" | "payout_cancel" | "payout_failure" | "payout_minimum_balance_hold" | "payout_minimum_balance_release" | "refund" | "refund_failure" | "reserve_hold" | "reserve_release" | "reserve_transaction" | "reserved_funds" | "stripe_balance_payment_debit" | "stripe_balance_payment_debit_reversal" | "stripe_fee" | "stripe_fx_fee" | "tax_fee" | "tax_fund" | "topup" | "topup_reversal" | "transfer" | "transfer_cancel" | "transfer_failure" | "transfer_refund" | OtherString;
 
-export type BankAccountAvailablePayoutMethods = "instant" | "standard";
+export type BankAccountAvailablePayoutMethods = "instant" | "standard" | OtherString;
 
-export type BankConnectionsResourceAccountNumberDetailsIdentifierType = "account_number" | "tokenized_account_number";
+export type BankConnectionsResourceAccountNumberDetailsIdentifierType = "account_number" | "tokenized_account_number" | OtherString;
 
-export type BankConnectionsResourceAccountNumberDetailsStatus = "deactivated" | "transactable";
+export type BankConnectionsResourceAccountNumberDetailsStatus = "deactivated" | "transactable" | OtherString;
 
-export type BankConnectionsResourceAccountStatusDetailsApiResourceActiveStatusDetailsAction = "none" | "relink_required";
+export type BankConnectionsResourceAccountStatusDetailsApiResourceActiveStatusDetailsAction = "none" | "relink_required" | OtherString;
 
-export type BankConnectionsResourceAccountStatusDetailsApiResourceActiveStatusDetailsCause = "access_expired" | "institution_requirement" | "unspecified";
+export type BankConnectionsResourceAccountStatusDetailsApiResourceActiveStatusDetailsCause = "access_expired" | "institution_requirement" | "unspecified" | OtherString;
 
-export type BankConnectionsResourceAccountholderType = "account" | "customer";
+export type BankConnectionsResourceAccountholderType = "account" | "customer" | OtherString;
 
-export type BankConnectionsResourceAuthorizationStatusDetailsApiResourceActiveStatusDetailsAction = "none" | "relink_required";
+export type BankConnectionsResourceAuthorizationStatusDetailsApiResourceActiveStatusDetailsAction = "none" | "relink_required" | OtherString;
 
-export type BankConnectionsResourceAuthorizationStatusDetailsApiResourceInactiveStatusDetailsAction = "none" | "relink_required";
+export type BankConnectionsResourceAuthorizationStatusDetailsApiResourceInactiveStatusDetailsAction = "none" | "relink_required" | OtherString;
 
-export type BankConnectionsResourceBalanceRefreshStatus = "failed" | "pending" | "succeeded";
+export type BankConnectionsResourceBalanceRefreshStatus = "failed" | "pending" | "succeeded" | OtherString;
 
-export type BankConnectionsResourceBalanceType = "cash" | "credit";
+export type BankConnectionsResourceBalanceType = "cash" | "credit" | OtherString;
 
-export type BankConnectionsResourceLinkAccountSessionFiltersAccountSubcategories = "checking" | "credit_card" | "line_of_credit" | "mortgage" | "savings";
+export type BankConnectionsResourceLinkAccountSessionFiltersAccountSubcategories = "checking" | "credit_card" | "line_of_credit" | "mortgage" | "savings" | OtherString;
 
-export type BankConnectionsResourceLinkAccountSessionFiltersRequirePaymentMethodSupport = "all" | "at_least_one" | "none";
+export type BankConnectionsResourceLinkAccountSessionFiltersRequirePaymentMethodSupport = "all" | "at_least_one" | "none" | OtherString;
 
-export type BankConnectionsResourceLinkAccountSessionManualEntryMode = "automatic" | "disabled";
+export type BankConnectionsResourceLinkAccountSessionManualEntryMode = "automatic" | "disabled" | OtherString;
 
-export type BankConnectionsResourceOwnershipRefreshStatus = "failed" | "pending" | "succeeded";
+export type BankConnectionsResourceOwnershipRefreshStatus = "failed" | "pending" | "succeeded" | OtherString;
 
-export type BankConnectionsResourceTransactionRefreshStatus = "failed" | "pending" | "succeeded";
+export type BankConnectionsResourceTransactionRefreshStatus = "failed" | "pending" | "succeeded" | OtherString;
 
-export type BillingAlertStatus = "active" | "archived" | "inactive";
+export type BillingAlertStatus = "active" | "archived" | "inactive" | OtherString;
 
-export type BillingBillResourceInvoicingLinesParentsInvoiceLineItemParentType = "invoice_item_details" | "subscription_item_details";
+export type BillingBillResourceInvoicingLinesParentsInvoiceLineItemParentType = "invoice_item_details" | "subscription_item_details" | OtherString;
 
-export type BillingBillResourceInvoicingParentsInvoiceParentType = "quote_details" | "subscription_details";
+export type BillingBillResourceInvoicingParentsInvoiceParentType = "quote_details" | "subscription_details" | OtherString;
 
-export type BillingBillResourceInvoicingTaxesTaxTaxBehavior = "exclusive" | "inclusive";
+export type BillingBillResourceInvoicingTaxesTaxTaxBehavior = "exclusive" | "inclusive" | OtherString;
 
-export type BillingBillResourceInvoicingTaxesTaxTaxabilityReason = "customer_exempt" | "not_available" | "not_collecting" | "not_subject_to_tax" | "not_supported" | "portion_product_exempt" | "portion_reduced_rated" | "portion_standard_rated" | "product_exempt" | "product_exempt_holiday" | "proportionally_rated" | "reduced_rated" | "reverse_charge" | "standard_rated" | "taxable_basis_reduced" | "zero_rated";
+export type BillingBillResourceInvoicingTaxesTaxTaxabilityReason = "customer_exempt" | "not_available" | "not_collecting" | "not_subject_to_tax" | "not_supported" | "portion_product_exempt" | "portion_reduced_rated" | "portion_standard_rated" | "product_exempt" | "product_exempt_holiday" | "proportionally_rated" | "reduced_rated" | "reverse_charge" | "standard_rated" | "taxable_basis_reduced" | "zero_rated" | OtherString;
 
-export type BillingCreditBalanceTransactionType = "credit" | "debit";
+export type BillingCreditBalanceTransactionType = "credit" | "debit" | OtherString;
 
-export type BillingCreditGrantCategory = "paid" | "promotional";
+export type BillingCreditGrantCategory = "paid" | "promotional" | OtherString;
 
-export type BillingCreditGrantsResourceBalanceCreditType = "credits_application_invoice_voided" | "credits_granted";
+export type BillingCreditGrantsResourceBalanceCreditType = "credits_application_invoice_voided" | "credits_granted" | OtherString;
 
-export type BillingCreditGrantsResourceBalanceDebitType = "credits_applied" | "credits_expired" | "credits_voided";
+export type BillingCreditGrantsResourceBalanceDebitType = "credits_applied" | "credits_expired" | "credits_voided" | OtherString;
 
-export type BillingFeedbackOptionStatus = "active" | "inactive";
+export type BillingFeedbackOptionStatus = "active" | "inactive" | OtherString;
 
-export type BillingMeterEventAdjustmentStatus = "complete" | "pending";
+export type BillingMeterEventAdjustmentStatus = "complete" | "pending" | OtherString;
 
-export type BillingMeterEventTimeWindow = "day" | "hour";
+export type BillingMeterEventTimeWindow = "day" | "hour" | OtherString;
 
-export type BillingMeterResourceAggregationSettingsFormula = "count" | "last" | "sum";
+export type BillingMeterResourceAggregationSettingsFormula = "count" | "last" | "sum" | OtherString;
 
-export type BillingMeterStatus = "active" | "inactive";
+export type BillingMeterStatus = "active" | "inactive" | OtherString;
 
-export type BillingPortalSessionLocale = "auto" | "bg" | "cs" | "da" | "de" | "el" | "en" | "en-AU" | "en-CA" | "en-GB" | "en-IE" | "en-IN" | "en-NZ" | "en-SG" | "es" | "es-419" | "et" | "fi" | "fil" | "fr" | "fr-CA" | "hr" | "hu" | "id" | "it" | "ja" | "ko" | "lt" | "lv" | "ms" | "mt" | "nb" | "nl" | "pl" | "pt" | "pt-BR" | "ro" | "ru" | "sk" | "sl" | "sv" | "th" | "tr" | "vi" | "zh" | "zh-HK" | "zh-TW";
+export type BillingPortalSessionLocale = "auto" | "bg" | "cs" | "da" | "de" | "el" | "en" | "en-AU" | "en-CA" | "en-GB" | "en-IE" | "en-IN" | "en-NZ" | "en-SG" | "es" | "es-419" | "et" | "fi" | "fil" | "fr" | "fr-CA" | "hr" | "hu" | "id" | "it" | "ja" | "ko" | "lt" | "lv" | "ms" | "mt" | "nb" | "nl" | "pl" | "pt" | "pt-BR" | "ro" | "ru" | "sk" | "sl" | "sv" | "th" | "tr" | "vi" | "zh" | "zh-HK" | "zh-TW" | OtherString;
 
-export type CancellationDetailsFeedback = "customer_service" | "low_quality" | "missing_features" | "other" | "switched_service" | "too_complex" | "too_expensive" | "unused";
+export type CancellationDetailsFeedback = "customer_service" | "low_quality" | "missing_features" | "other" | "switched_service" | "too_complex" | "too_expensive" | "unused" | OtherString;
 
-export type CancellationDetailsReason = "canceled_by_retention_policy" | "cancellation_requested" | "payment_disputed" | "payment_failed";
+export type CancellationDetailsReason = "canceled_by_retention_policy" | "cancellation_requested" | "payment_disputed" | "payment_failed" | OtherString;
 
-export type CapabilityStatus = "active" | "inactive" | "pending" | "unrequested";
+export type CapabilityStatus = "active" | "inactive" | "pending" | "unrequested" | OtherString;
 
-export type CardAllowRedisplay = "always" | "limited" | "unspecified";
+export type CardAllowRedisplay = "always" | "limited" | "unspecified" | OtherString;
 
-export type CardAvailablePayoutMethods = "instant" | "standard";
+export type CardAvailablePayoutMethods = "instant" | "standard" | OtherString;
 
-export type CardRegulatedStatus = "regulated" | "unregulated";
+export type CardRegulatedStatus = "regulated" | "unregulated" | OtherString;
 
-export type ChargeOutcomeAdviceCode = "confirm_card_data" | "do_not_try_again" | "try_again_later";
+export type ChargeOutcomeAdviceCode = "confirm_card_data" | "do_not_try_again" | "try_again_later" | OtherString;
 
-export type ChargeStatus = "failed" | "pending" | "succeeded";
+export type ChargeStatus = "failed" | "pending" | "succeeded" | OtherString;
 
-export type CheckoutAcssDebitMandateOptionsDefaultFor = "invoice" | "subscription";
+export type CheckoutAcssDebitMandateOptionsDefaultFor = "invoice" | "subscription" | OtherString;
 
-export type CheckoutAcssDebitMandateOptionsPaymentSchedule = "combined" | "interval" | "sporadic";
+export type CheckoutAcssDebitMandateOptionsPaymentSchedule = "combined" | "interval" | "sporadic" | OtherString;
 
-export type CheckoutAcssDebitMandateOptionsTransactionType = "business" | "personal";
+export type CheckoutAcssDebitMandateOptionsTransactionType = "business" | "personal" | OtherString;
 
-export type CheckoutAcssDebitPaymentMethodOptionsCurrency = "cad" | "usd";
+export type CheckoutAcssDebitPaymentMethodOptionsCurrency = "cad" | "usd" | OtherString;
 
-export type CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session";
+export type CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type CheckoutAcssDebitPaymentMethodOptionsVerificationMethod = "automatic" | "instant" | "microdeposits";
+export type CheckoutAcssDebitPaymentMethodOptionsVerificationMethod = "automatic" | "instant" | "microdeposits" | OtherString;
 
-export type CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage = "none" | "off_session";
+export type CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session";
+export type CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type CheckoutBoletoPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session";
+export type CheckoutBoletoPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization = "if_available" | "never";
+export type CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization = "if_available" | "never" | OtherString;
 
-export type CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization = "if_available" | "never";
+export type CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization = "if_available" | "never" | OtherString;
 
-export type CheckoutCardPaymentMethodOptionsRequestMulticapture = "if_available" | "never";
+export type CheckoutCardPaymentMethodOptionsRequestMulticapture = "if_available" | "never" | OtherString;
 
-export type CheckoutCardPaymentMethodOptionsRequestOvercapture = "if_available" | "never";
+export type CheckoutCardPaymentMethodOptionsRequestOvercapture = "if_available" | "never" | OtherString;
 
-export type CheckoutCardPaymentMethodOptionsRequestThreeDSecure = "any" | "automatic" | "challenge";
+export type CheckoutCardPaymentMethodOptionsRequestThreeDSecure = "any" | "automatic" | "challenge" | OtherString;
 
-export type CheckoutCardPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session";
+export type CheckoutCardPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes = "aba" | "iban" | "sepa" | "sort_code" | "spei" | "swift" | "zengin";
+export type CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes = "aba" | "iban" | "sepa" | "sort_code" | "spei" | "swift" | "zengin" | OtherString;
 
-export type CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType = "eu_bank_transfer" | "gb_bank_transfer" | "jp_bank_transfer" | "mx_bank_transfer" | "us_bank_transfer";
+export type CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType = "eu_bank_transfer" | "gb_bank_transfer" | "jp_bank_transfer" | "mx_bank_transfer" | "us_bank_transfer" | OtherString;
 
-export type CheckoutFinancialConnectionsPaymentMethodOptionsFiltersAccountSubcategories = "checking" | "savings";
+export type CheckoutFinancialConnectionsPaymentMethodOptionsFiltersAccountSubcategories = "checking" | "savings" | OtherString;
 
-export type CheckoutFinancialConnectionsPaymentMethodOptionsPermissions = "balances" | "ownership" | "payment_method" | "transactions";
+export type CheckoutFinancialConnectionsPaymentMethodOptionsPermissions = "balances" | "ownership" | "payment_method" | "transactions" | OtherString;
 
-export type CheckoutFinancialConnectionsPaymentMethodOptionsPrefetch = "balances" | "ownership" | "transactions";
+export type CheckoutFinancialConnectionsPaymentMethodOptionsPrefetch = "balances" | "ownership" | "transactions" | OtherString;
 
-export type CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage = "none" | "off_session";
+export type CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session";
+export type CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type CheckoutKrCardPaymentMethodOptionsSetupFutureUsage = "none" | "off_session";
+export type CheckoutKrCardPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type CheckoutLinkPaymentMethodOptionsSetupFutureUsage = "none" | "off_session";
+export type CheckoutLinkPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type CheckoutLinkWalletOptionsDisplay = "auto" | "never";
+export type CheckoutLinkWalletOptionsDisplay = "auto" | "never" | OtherString;
 
-export type CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage = "none" | "off_session";
+export type CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type CheckoutPaypalPaymentMethodOptionsSetupFutureUsage = "none" | "off_session";
+export type CheckoutPaypalPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type CheckoutPaytoPaymentMethodOptionsSetupFutureUsage = "none" | "off_session";
+export type CheckoutPaytoPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type CheckoutPixPaymentMethodOptionsAmountIncludesIof = "always" | "never";
+export type CheckoutPixPaymentMethodOptionsAmountIncludesIof = "always" | "never" | OtherString;
 
-export type CheckoutPixPaymentMethodOptionsSetupFutureUsage = "none" | "off_session";
+export type CheckoutPixPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage = "none" | "off_session";
+export type CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session";
+export type CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type CheckoutSessionBillingAddressCollection = "auto" | "required";
+export type CheckoutSessionBillingAddressCollection = "auto" | "required" | OtherString;
 
-export type CheckoutSessionCustomerCreation = "always" | "if_required";
+export type CheckoutSessionCustomerCreation = "always" | "if_required" | OtherString;
 
-export type CheckoutSessionLocale = "auto" | "bg" | "cs" | "da" | "de" | "el" | "en" | "en-GB" | "es" | "es-419" | "et" | "fi" | "fil" | "fr" | "fr-CA" | "hr" | "hu" | "id" | "it" | "ja" | "ko" | "lt" | "lv" | "ms" | "mt" | "nb" | "nl" | "pl" | "pt" | "pt-BR" | "ro" | "ru" | "sk" | "sl" | "sv" | "th" | "tr" | "vi" | "zh" | "zh-HK" | "zh-TW";
+export type CheckoutSessionLocale = "auto" | "bg" | "cs" | "da" | "de" | "el" | "en" | "en-GB" | "es" | "es-419" | "et" | "fi" | "fil" | "fr" | "fr-CA" | "hr" | "hu" | "id" | "it" | "ja" | "ko" | "lt" | "lv" | "ms" | "mt" | "nb" | "nl" | "pl" | "pt" | "pt-BR" | "ro" | "ru" | "sk" | "sl" | "sv" | "th" | "tr" | "vi" | "zh" | "zh-HK" | "zh-TW" | OtherString;
 
-export type CheckoutSessionMode = "payment" | "setup" | "subscription";
+export type CheckoutSessionMode = "payment" | "setup" | "subscription" | OtherString;
 
-export type CheckoutSessionOriginContext = "mobile_app" | "web";
+export type CheckoutSessionOriginContext = "mobile_app" | "web" | OtherString;
 
-export type CheckoutSessionPaymentMethodCollection = "always" | "if_required";
+export type CheckoutSessionPaymentMethodCollection = "always" | "if_required" | OtherString;
 
-export type CheckoutSessionPaymentStatus = "no_payment_required" | "paid" | "unpaid";
+export type CheckoutSessionPaymentStatus = "no_payment_required" | "paid" | "unpaid" | OtherString;
 
-export type CheckoutSessionRedirectOnCompletion = "always" | "if_required" | "never";
+export type CheckoutSessionRedirectOnCompletion = "always" | "if_required" | "never" | OtherString;
 
-export type CheckoutSessionStatus = "complete" | "expired" | "open";
+export type CheckoutSessionStatus = "complete" | "expired" | "open" | OtherString;
 
-export type CheckoutSessionSubmitType = "auto" | "book" | "donate" | "pay" | "subscribe";
+export type CheckoutSessionSubmitType = "auto" | "book" | "donate" | "pay" | "subscribe" | OtherString;
 
-export type CheckoutSessionUiMode = "elements" | "embedded_page" | "hosted_page";
+export type CheckoutSessionUiMode = "elements" | "embedded_page" | "hosted_page" | OtherString;
 
-export type CheckoutTwintPaymentMethodOptionsSetupFutureUsage = "none" | "off_session";
+export type CheckoutTwintPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type CheckoutUpiPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session";
+export type CheckoutUpiPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session";
+export type CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod = "automatic" | "instant";
+export type CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod = "automatic" | "instant" | OtherString;
 
-export type CheckoutWechatPayPaymentMethodOptionsClient = "android" | "ios" | "web";
+export type CheckoutWechatPayPaymentMethodOptionsClient = "android" | "ios" | "web" | OtherString;
 
-export type ClimateOrderCancellationReason = "expired" | "product_unavailable" | "requested";
+export type ClimateOrderCancellationReason = "expired" | "product_unavailable" | "requested" | OtherString;
 
-export type ClimateOrderStatus = "awaiting_funds" | "canceled" | "confirmed" | "delivered" | "open";
+export type ClimateOrderStatus = "awaiting_funds" | "canceled" | "confirmed" | "delivered" | "open" | OtherString;
 
-export type ClimateSupplierRemovalPathway = "biomass_carbon_removal_and_storage" | "direct_air_capture" | "enhanced_weathering" | "marine_carbon_removal";
+export type ClimateSupplierRemovalPathway = "biomass_carbon_removal_and_storage" | "direct_air_capture" | "enhanced_weathering" | "marine_carbon_removal" | OtherString;
 
-export type ConfirmationTokenSetupFutureUsage = "off_session" | "on_session";
+export type ConfirmationTokenSetupFutureUsage = "off_session" | "on_session" | OtherString;
 
-export type ConfirmationTokensResourcePaymentMethodPreviewAllowRedisplay = "always" | "limited" | "unspecified";
+export type ConfirmationTokensResourcePaymentMethodPreviewAllowRedisplay = "always" | "limited" | "unspecified" | OtherString;
 
-export type ConfirmationTokensResourcePaymentMethodPreviewType = "acss_debit" | "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boleto" | "card" | "card_present" | "cashapp" | "crypto" | "custom" | "customer_balance" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "interac_present" | "kakao_pay" | "klarna" | "konbini" | "kr_card" | "link" | "mb_way" | "mobilepay" | "multibanco" | "naver_pay" | "nz_bank_account" | "oxxo" | "p24" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "revolut_pay" | "samsung_pay" | "satispay" | "scalapay" | "sepa_debit" | "sofort" | "sunbit" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay" | "zip";
+export type ConfirmationTokensResourcePaymentMethodPreviewType = "acss_debit" | "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boleto" | "card" | "card_present" | "cashapp" | "crypto" | "custom" | "customer_balance" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "interac_present" | "kakao_pay" | "klarna" | "konbini" | "kr_card" | "link" | "mb_way" | "mobilepay" | "multibanco" | "naver_pay" | "nz_bank_account" | "oxxo" | "p24" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "revolut_pay" | "samsung_pay" | "satispay" | "scalapay" | "sepa_debit" | "sofort" | "sunbit" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay" | "zip" | OtherString;
 
-export type ConnectAccountReferenceType = "account" | "self";
+export type ConnectAccountReferenceType = "account" | "self" | OtherString;
 
-export type CouponDuration = "forever" | "once" | "repeating";
+export type CouponDuration = "forever" | "once" | "repeating" | OtherString;
 
-export type CreditNoteLineItemType = "custom_line_item" | "invoice_line_item";
+export type CreditNoteLineItemType = "custom_line_item" | "invoice_line_item" | OtherString;
 
-export type CreditNoteReason = "duplicate" | "fraudulent" | "order_change" | "product_unsatisfactory";
+export type CreditNoteReason = "duplicate" | "fraudulent" | "order_change" | "product_unsatisfactory" | OtherString;
 
-export type CreditNoteRefundType = "payment_record_refund" | "refund";
+export type CreditNoteRefundType = "payment_record_refund" | "refund" | OtherString;
 
-export type CreditNoteStatus = "issued" | "void";
+export type CreditNoteStatus = "issued" | "void" | OtherString;
 
-export type CreditNoteType = "mixed" | "post_payment" | "pre_payment";
+export type CreditNoteType = "mixed" | "post_payment" | "pre_payment" | OtherString;
 
-export type CreditNotesPretaxCreditAmountType = "credit_balance_transaction" | "discount";
+export type CreditNotesPretaxCreditAmountType = "credit_balance_transaction" | "discount" | OtherString;
 
-export type CurrencyOptionTaxBehavior = "exclusive" | "inclusive" | "unspecified";
+export type CurrencyOptionTaxBehavior = "exclusive" | "inclusive" | "unspecified" | OtherString;
 
-export type CustomerAcceptanceType = "offline" | "online";
+export type CustomerAcceptanceType = "offline" | "online" | OtherString;
 
-export type CustomerBalanceCustomerBalanceSettingsReconciliationMode = "automatic" | "manual";
+export type CustomerBalanceCustomerBalanceSettingsReconciliationMode = "automatic" | "manual" | OtherString;
 
-export type CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceUsBankTransferNetwork = "ach" | "domestic_wire_us" | "swift";
+export type CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceUsBankTransferNetwork = "ach" | "domestic_wire_us" | "swift" | OtherString;
 
-export type CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferType = "eu_bank_transfer" | "gb_bank_transfer" | "jp_bank_transfer" | "mx_bank_transfer" | "us_bank_transfer";
+export type CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferType = "eu_bank_transfer" | "gb_bank_transfer" | "jp_bank_transfer" | "mx_bank_transfer" | "us_bank_transfer" | OtherString;
 
-export type CustomerBalanceTransactionType = "adjustment" | "applied_to_invoice" | "checkout_session_subscription_payment" | "checkout_session_subscription_payment_canceled" | "credit_note" | "initial" | "invoice_overpaid" | "invoice_too_large" | "invoice_too_small" | "migration" | "unapplied_from_invoice" | "unspent_receiver_credit";
+export type CustomerBalanceTransactionType = "adjustment" | "applied_to_invoice" | "checkout_session_subscription_payment" | "checkout_session_subscription_payment_canceled" | "credit_note" | "initial" | "invoice_overpaid" | "invoice_too_large" | "invoice_too_small" | "migration" | "unapplied_from_invoice" | "unspent_receiver_credit" | OtherString;
 
-export type CustomerCashBalanceTransactionType = "adjusted_for_overdraft" | "applied_to_payment" | "funded" | "funding_reversed" | "refunded_from_payment" | "return_canceled" | "return_initiated" | "transferred_to_balance" | "unapplied_from_payment";
+export type CustomerCashBalanceTransactionType = "adjusted_for_overdraft" | "applied_to_payment" | "funded" | "funding_reversed" | "refunded_from_payment" | "return_canceled" | "return_initiated" | "transferred_to_balance" | "unapplied_from_payment" | OtherString;
 
-export type CustomerSessionResourceComponentsResourceCustomerSheetResourceFeaturesPaymentMethodAllowRedisplayFilters = "always" | "limited" | "unspecified";
+export type CustomerSessionResourceComponentsResourceCustomerSheetResourceFeaturesPaymentMethodAllowRedisplayFilters = "always" | "limited" | "unspecified" | OtherString;
 
-export type CustomerSessionResourceComponentsResourceCustomerSheetResourceFeaturesPaymentMethodRemove = "disabled" | "enabled";
+export type CustomerSessionResourceComponentsResourceCustomerSheetResourceFeaturesPaymentMethodRemove = "disabled" | "enabled" | OtherString;
 
-export type CustomerSessionResourceComponentsResourceMobilePaymentElementResourceFeaturesPaymentMethodAllowRedisplayFilters = "always" | "limited" | "unspecified";
+export type CustomerSessionResourceComponentsResourceMobilePaymentElementResourceFeaturesPaymentMethodAllowRedisplayFilters = "always" | "limited" | "unspecified" | OtherString;
 
-export type CustomerSessionResourceComponentsResourceMobilePaymentElementResourceFeaturesPaymentMethodRedisplay = "disabled" | "enabled";
+export type CustomerSessionResourceComponentsResourceMobilePaymentElementResourceFeaturesPaymentMethodRedisplay = "disabled" | "enabled" | OtherString;
 
-export type CustomerSessionResourceComponentsResourceMobilePaymentElementResourceFeaturesPaymentMethodRemove = "disabled" | "enabled";
+export type CustomerSessionResourceComponentsResourceMobilePaymentElementResourceFeaturesPaymentMethodRemove = "disabled" | "enabled" | OtherString;
 
-export type CustomerSessionResourceComponentsResourceMobilePaymentElementResourceFeaturesPaymentMethodSave = "disabled" | "enabled";
+export type CustomerSessionResourceComponentsResourceMobilePaymentElementResourceFeaturesPaymentMethodSave = "disabled" | "enabled" | OtherString;
 
-export type CustomerSessionResourceComponentsResourceMobilePaymentElementResourceFeaturesPaymentMethodSaveAllowRedisplayOverride = "always" | "limited" | "unspecified";
+export type CustomerSessionResourceComponentsResourceMobilePaymentElementResourceFeaturesPaymentMethodSaveAllowRedisplayOverride = "always" | "limited" | "unspecified" | OtherString;
 
-export type CustomerSessionResourceComponentsResourcePaymentElementResourceFeaturesPaymentMethodAllowRedisplayFilters = "always" | "limited" | "unspecified";
+export type CustomerSessionResourceComponentsResourcePaymentElementResourceFeaturesPaymentMethodAllowRedisplayFilters = "always" | "limited" | "unspecified" | OtherString;
 
-export type CustomerSessionResourceComponentsResourcePaymentElementResourceFeaturesPaymentMethodRedisplay = "disabled" | "enabled";
+export type CustomerSessionResourceComponentsResourcePaymentElementResourceFeaturesPaymentMethodRedisplay = "disabled" | "enabled" | OtherString;
 
-export type CustomerSessionResourceComponentsResourcePaymentElementResourceFeaturesPaymentMethodRemove = "disabled" | "enabled";
+export type CustomerSessionResourceComponentsResourcePaymentElementResourceFeaturesPaymentMethodRemove = "disabled" | "enabled" | OtherString;
 
-export type CustomerSessionResourceComponentsResourcePaymentElementResourceFeaturesPaymentMethodSave = "disabled" | "enabled";
+export type CustomerSessionResourceComponentsResourcePaymentElementResourceFeaturesPaymentMethodSave = "disabled" | "enabled" | OtherString;
 
-export type CustomerSessionResourceComponentsResourcePaymentElementResourceFeaturesPaymentMethodSaveUsage = "off_session" | "on_session";
+export type CustomerSessionResourceComponentsResourcePaymentElementResourceFeaturesPaymentMethodSaveUsage = "off_session" | "on_session" | OtherString;
 
-export type CustomerTaxAutomaticTax = "failed" | "not_collecting" | "supported" | "unrecognized_location";
+export type CustomerTaxAutomaticTax = "failed" | "not_collecting" | "supported" | "unrecognized_location" | OtherString;
 
-export type CustomerTaxExempt = "exempt" | "none" | "reverse";
+export type CustomerTaxExempt = "exempt" | "none" | "reverse" | OtherString;
 
-export type CustomerTaxLocationSource = "billing_address" | "ip_address" | "payment_method" | "shipping_destination";
+export type CustomerTaxLocationSource = "billing_address" | "ip_address" | "payment_method" | "shipping_destination" | OtherString;
 
-export type CustomerTaxProvider = "anrok" | "avalara" | "sphere" | "stripe";
+export type CustomerTaxProvider = "anrok" | "avalara" | "sphere" | "stripe" | OtherString;
 
-export type DisputeEnhancedEligibilityMastercardComplianceStatus = "fee_acknowledged" | "requires_fee_acknowledgement";
+export type DisputeEnhancedEligibilityMastercardComplianceStatus = "fee_acknowledged" | "requires_fee_acknowledgement" | OtherString;
 
-export type DisputeEnhancedEligibilityTypes = "mastercard_compliance" | "visa_compelling_evidence_3" | "visa_compliance";
+export type DisputeEnhancedEligibilityTypes = "mastercard_compliance" | "visa_compelling_evidence_3" | "visa_compliance" | OtherString;
 
-export type DisputeEnhancedEligibilityVisaCompellingEvidence3RequiredActions = "missing_customer_identifiers" | "missing_disputed_transaction_description" | "missing_merchandise_or_services" | "missing_prior_undisputed_transaction_description" | "missing_prior_undisputed_transactions";
+export type DisputeEnhancedEligibilityVisaCompellingEvidence3RequiredActions = "missing_customer_identifiers" | "missing_disputed_transaction_description" | "missing_merchandise_or_services" | "missing_prior_undisputed_transaction_description" | "missing_prior_undisputed_transactions" | OtherString;
 
-export type DisputeEnhancedEligibilityVisaCompellingEvidence3Status = "not_qualified" | "qualified" | "requires_action";
+export type DisputeEnhancedEligibilityVisaCompellingEvidence3Status = "not_qualified" | "qualified" | "requires_action" | OtherString;
 
-export type DisputeEnhancedEligibilityVisaComplianceStatus = "fee_acknowledged" | "requires_fee_acknowledgement";
+export type DisputeEnhancedEligibilityVisaComplianceStatus = "fee_acknowledged" | "requires_fee_acknowledgement" | OtherString;
 
-export type DisputePaymentMethodDetailsAmazonPayDisputeType = "chargeback" | "claim";
+export type DisputePaymentMethodDetailsAmazonPayDisputeType = "chargeback" | "claim" | OtherString;
 
-export type DisputePaymentMethodDetailsCardCaseType = "block" | "chargeback" | "compliance" | "inquiry" | "resolution";
+export type DisputePaymentMethodDetailsCardCaseType = "block" | "chargeback" | "compliance" | "inquiry" | "resolution" | OtherString;
 
-export type DisputePaymentMethodDetailsType = "amazon_pay" | "card" | "klarna" | "paypal";
+export type DisputePaymentMethodDetailsType = "amazon_pay" | "card" | "klarna" | "paypal" | OtherString;
 
-export type DisputeStatus = "lost" | "needs_response" | "prevented" | "under_review" | "warning_closed" | "warning_needs_response" | "warning_under_review" | "won";
+export type DisputeStatus = "lost" | "needs_response" | "prevented" | "under_review" | "warning_closed" | "warning_needs_response" | "warning_under_review" | "won" | OtherString;
 
-export type DisputeVisaCompellingEvidence3DisputedTransactionMerchandiseOrServices = "merchandise" | "services";
+export type DisputeVisaCompellingEvidence3DisputedTransactionMerchandiseOrServices = "merchandise" | "services" | OtherString;
 
-export type FilePurpose = "account_requirement" | "additional_verification" | "business_icon" | "business_logo" | "customer_signature" | "dispute_evidence" | "document_provider_identity_document" | "finance_report_run" | "financial_account_statement" | "identity_document" | "identity_document_downloadable" | "issuing_regulatory_reporting" | "pci_document" | "platform_terms_of_service" | "selfie" | "sigma_scheduled_query" | "tax_document_user_upload" | "terminal_android_apk" | "terminal_reader_splashscreen" | "terminal_wifi_certificate" | "terminal_wifi_private_key";
+export type FilePurpose = "account_requirement" | "additional_verification" | "business_icon" | "business_logo" | "customer_signature" | "dispute_evidence" | "document_provider_identity_document" | "finance_report_run" | "financial_account_statement" | "identity_document" | "identity_document_downloadable" | "issuing_regulatory_reporting" | "pci_document" | "platform_terms_of_service" | "selfie" | "sigma_scheduled_query" | "tax_document_user_upload" | "terminal_android_apk" | "terminal_reader_splashscreen" | "terminal_wifi_certificate" | "terminal_wifi_private_key" | OtherString;
 
-export type FinancialConnectionsAccountCategory = "cash" | "credit" | "investment" | "other";
+export type FinancialConnectionsAccountCategory = "cash" | "credit" | "investment" | "other" | OtherString;
 
-export type FinancialConnectionsAccountPermissions = "balances" | "ownership" | "payment_method" | "transactions";
+export type FinancialConnectionsAccountPermissions = "balances" | "ownership" | "payment_method" | "transactions" | OtherString;
 
-export type FinancialConnectionsAccountStatus = "active" | "disconnected" | "inactive";
+export type FinancialConnectionsAccountStatus = "active" | "disconnected" | "inactive" | OtherString;
 
-export type FinancialConnectionsAccountSubcategory = "checking" | "credit_card" | "line_of_credit" | "mortgage" | "other" | "savings";
+export type FinancialConnectionsAccountSubcategory = "checking" | "credit_card" | "line_of_credit" | "mortgage" | "other" | "savings" | OtherString;
 
-export type FinancialConnectionsAccountSupportedPaymentMethodTypes = "link" | "us_bank_account";
+export type FinancialConnectionsAccountSupportedPaymentMethodTypes = "link" | "us_bank_account" | OtherString;
 
-export type FinancialConnectionsAuthorizationStatus = "active" | "disconnected" | "inactive";
+export type FinancialConnectionsAuthorizationStatus = "active" | "disconnected" | "inactive" | OtherString;
 
-export type FinancialConnectionsInstitutionStatus = "active" | "degraded" | "inactive";
+export type FinancialConnectionsInstitutionStatus = "active" | "degraded" | "inactive" | OtherString;
 
-export type FinancialConnectionsSessionPermissions = "balances" | "ownership" | "payment_method" | "transactions";
+export type FinancialConnectionsSessionPermissions = "balances" | "ownership" | "payment_method" | "transactions" | OtherString;
 
-export type FinancialConnectionsSessionPrefetch = "balances" | "ownership" | "transactions";
+export type FinancialConnectionsSessionPrefetch = "balances" | "ownership" | "transactions" | OtherString;
 
-export type FinancialConnectionsTransactionStatus = "pending" | "posted" | "void";
+export type FinancialConnectionsTransactionStatus = "pending" | "posted" | "void" | OtherString;
 
-export type ForwardingRequestReplacements = "card_cvc" | "card_expiry" | "card_number" | "cardholder_name" | "request_signature";
+export type ForwardingRequestReplacements = "card_cvc" | "card_expiry" | "card_number" | "cardholder_name" | "request_signature" | OtherString;
 
-export type FundingInstructionsBankTransferFinancialAddressSupportedNetworks = "ach" | "bacs" | "chaps" | "domestic_wire_us" | "fps" | "sepa" | "spei" | "swift" | "zengin";
+export type FundingInstructionsBankTransferFinancialAddressSupportedNetworks = "ach" | "bacs" | "chaps" | "domestic_wire_us" | "fps" | "sepa" | "spei" | "swift" | "zengin" | OtherString;
 
-export type FundingInstructionsBankTransferFinancialAddressType = "aba" | "iban" | "sort_code" | "spei" | "swift" | "zengin";
+export type FundingInstructionsBankTransferFinancialAddressType = "aba" | "iban" | "sort_code" | "spei" | "swift" | "zengin" | OtherString;
 
-export type FundingInstructionsBankTransferType = "eu_bank_transfer" | "jp_bank_transfer";
+export type FundingInstructionsBankTransferType = "eu_bank_transfer" | "jp_bank_transfer" | OtherString;
 
-export type GelatoDocumentReportErrorCode = "document_expired" | "document_type_not_supported" | "document_unverified_other";
+export type GelatoDocumentReportErrorCode = "document_expired" | "document_type_not_supported" | "document_unverified_other" | OtherString;
 
-export type GelatoDocumentReportSex = "[redacted]" | "female" | "male" | "unknown";
+export type GelatoDocumentReportSex = "[redacted]" | "female" | "male" | "unknown" | OtherString;
 
-export type GelatoDocumentReportStatus = "unverified" | "verified";
+export type GelatoDocumentReportStatus = "unverified" | "verified" | OtherString;
 
-export type GelatoDocumentReportType = "driving_license" | "id_card" | "passport";
+export type GelatoDocumentReportType = "driving_license" | "id_card" | "passport" | OtherString;
 
-export type GelatoEmailReportErrorCode = "email_unverified_other" | "email_verification_declined";
+export type GelatoEmailReportErrorCode = "email_unverified_other" | "email_verification_declined" | OtherString;
 
-export type GelatoEmailReportStatus = "unverified" | "verified";
+export type GelatoEmailReportStatus = "unverified" | "verified" | OtherString;
 
-export type GelatoIdNumberReportErrorCode = "id_number_insufficient_document_data" | "id_number_mismatch" | "id_number_unverified_other";
+export type GelatoIdNumberReportErrorCode = "id_number_insufficient_document_data" | "id_number_mismatch" | "id_number_unverified_other" | OtherString;
 
-export type GelatoIdNumberReportIdNumberType = "br_cpf" | "sg_nric" | "us_ssn";
+export type GelatoIdNumberReportIdNumberType = "br_cpf" | "sg_nric" | "us_ssn" | OtherString;
 
-export type GelatoIdNumberReportStatus = "unverified" | "verified";
+export type GelatoIdNumberReportStatus = "unverified" | "verified" | OtherString;
 
-export type GelatoPhoneReportErrorCode = "phone_unverified_other" | "phone_verification_declined";
+export type GelatoPhoneReportErrorCode = "phone_unverified_other" | "phone_verification_declined" | OtherString;
 
-export type GelatoPhoneReportStatus = "unverified" | "verified";
+export type GelatoPhoneReportStatus = "unverified" | "verified" | OtherString;
 
-export type GelatoReportDocumentOptionsAllowedTypes = "driving_license" | "id_card" | "passport";
+export type GelatoReportDocumentOptionsAllowedTypes = "driving_license" | "id_card" | "passport" | OtherString;
 
-export type GelatoSelfieReportErrorCode = "selfie_document_missing_photo" | "selfie_face_mismatch" | "selfie_manipulated" | "selfie_unverified_other";
+export type GelatoSelfieReportErrorCode = "selfie_document_missing_photo" | "selfie_face_mismatch" | "selfie_manipulated" | "selfie_unverified_other" | OtherString;
 
-export type GelatoSelfieReportStatus = "unverified" | "verified";
+export type GelatoSelfieReportStatus = "unverified" | "verified" | OtherString;
 
-export type GelatoSessionDocumentOptionsAllowedTypes = "driving_license" | "id_card" | "passport";
+export type GelatoSessionDocumentOptionsAllowedTypes = "driving_license" | "id_card" | "passport" | OtherString;
 
-export type GelatoSessionLastErrorCode = "abandoned" | "consent_declined" | "country_not_supported" | "device_not_supported" | "document_expired" | "document_type_not_supported" | "document_unverified_other" | "email_unverified_other" | "email_verification_declined" | "id_number_insufficient_document_data" | "id_number_mismatch" | "id_number_unverified_other" | "phone_unverified_other" | "phone_verification_declined" | "selfie_document_missing_photo" | "selfie_face_mismatch" | "selfie_manipulated" | "selfie_unverified_other" | "under_supported_age";
+export type GelatoSessionLastErrorCode = "abandoned" | "consent_declined" | "country_not_supported" | "device_not_supported" | "document_expired" | "document_type_not_supported" | "document_unverified_other" | "email_unverified_other" | "email_verification_declined" | "id_number_insufficient_document_data" | "id_number_mismatch" | "id_number_unverified_other" | "phone_unverified_other" | "phone_verification_declined" | "selfie_document_missing_photo" | "selfie_face_mismatch" | "selfie_manipulated" | "selfie_unverified_other" | "under_supported_age" | OtherString;
 
-export type GelatoSessionMatchingOptionsDob = "none" | "similar";
+export type GelatoSessionMatchingOptionsDob = "none" | "similar" | OtherString;
 
-export type GelatoSessionMatchingOptionsName = "none" | "similar";
+export type GelatoSessionMatchingOptionsName = "none" | "similar" | OtherString;
 
-export type GelatoVerifiedOutputsIdNumberType = "br_cpf" | "sg_nric" | "us_ssn";
+export type GelatoVerifiedOutputsIdNumberType = "br_cpf" | "sg_nric" | "us_ssn" | OtherString;
 
-export type GelatoVerifiedOutputsSex = "[redacted]" | "female" | "male" | "unknown";
+export type GelatoVerifiedOutputsSex = "[redacted]" | "female" | "male" | "unknown" | OtherString;
 
-export type IdentityVerificationReportType = "document" | "id_number" | "verification_flow";
+export type IdentityVerificationReportType = "document" | "id_number" | "verification_flow" | OtherString;
 
-export type IdentityVerificationSessionStatus = "canceled" | "processing" | "requires_input" | "verified";
+export type IdentityVerificationSessionStatus = "canceled" | "processing" | "requires_input" | "verified" | OtherString;
 
-export type IdentityVerificationSessionType = "document" | "id_number" | "verification_flow";
+export type IdentityVerificationSessionType = "document" | "id_number" | "verification_flow" | OtherString;
 
-export type InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType = "company" | "individual";
+export type InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType = "company" | "individual" | OtherString;
 
-export type InboundTransfersPaymentMethodDetailsUsBankAccountAccountType = "checking" | "savings";
+export type InboundTransfersPaymentMethodDetailsUsBankAccountAccountType = "checking" | "savings" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationDisputeOpenedReason = "account_not_available" | "credit_not_processed" | "customer_initiated" | "duplicate" | "fraudulent" | "general" | "noncompliant" | "product_not_received" | "product_unacceptable" | "subscription_canceled" | "unrecognized";
+export type InsightsResourcesPaymentEvaluationDisputeOpenedReason = "account_not_available" | "credit_not_processed" | "customer_initiated" | "duplicate" | "fraudulent" | "general" | "noncompliant" | "product_not_received" | "product_unacceptable" | "subscription_canceled" | "unrecognized" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationEarlyFraudWarningReceivedFraudType = "made_with_lost_card" | "made_with_stolen_card" | "other" | "unauthorized_use_of_card";
+export type InsightsResourcesPaymentEvaluationEarlyFraudWarningReceivedFraudType = "made_with_lost_card" | "made_with_stolen_card" | "other" | "unauthorized_use_of_card" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationEventType = "dispute_opened" | "early_fraud_warning_received" | "refunded" | "user_intervention_raised" | "user_intervention_resolved";
+export type InsightsResourcesPaymentEvaluationEventType = "dispute_opened" | "early_fraud_warning_received" | "refunded" | "user_intervention_raised" | "user_intervention_resolved" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationMerchantBlockedReason = "authentication_required" | "blocked_for_fraud" | "invalid_payment" | "other";
+export type InsightsResourcesPaymentEvaluationMerchantBlockedReason = "authentication_required" | "blocked_for_fraud" | "invalid_payment" | "other" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationMoneyMovementCardCustomerPresence = "off_session" | "on_session";
+export type InsightsResourcesPaymentEvaluationMoneyMovementCardCustomerPresence = "off_session" | "on_session" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationMoneyMovementCardPaymentType = "one_off" | "recurring" | "setup_one_off" | "setup_recurring";
+export type InsightsResourcesPaymentEvaluationMoneyMovementCardPaymentType = "one_off" | "recurring" | "setup_one_off" | "setup_recurring" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationOutcomeType = "failed" | "merchant_blocked" | "rejected" | "succeeded";
+export type InsightsResourcesPaymentEvaluationOutcomeType = "failed" | "merchant_blocked" | "rejected" | "succeeded" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationRefundedReason = "duplicate" | "fraudulent" | "other" | "requested_by_customer";
+export type InsightsResourcesPaymentEvaluationRefundedReason = "duplicate" | "fraudulent" | "other" | "requested_by_customer" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationRejectedCardAddressLine1Check = "fail" | "pass" | "unavailable" | "unchecked";
+export type InsightsResourcesPaymentEvaluationRejectedCardAddressLine1Check = "fail" | "pass" | "unavailable" | "unchecked" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationRejectedCardAddressPostalCodeCheck = "fail" | "pass" | "unavailable" | "unchecked";
+export type InsightsResourcesPaymentEvaluationRejectedCardAddressPostalCodeCheck = "fail" | "pass" | "unavailable" | "unchecked" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationRejectedCardCvcCheck = "fail" | "pass" | "unavailable" | "unchecked";
+export type InsightsResourcesPaymentEvaluationRejectedCardCvcCheck = "fail" | "pass" | "unavailable" | "unchecked" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationRejectedCardReason = "authentication_failed" | "do_not_honor" | "expired" | "incorrect_cvc" | "incorrect_number" | "incorrect_postal_code" | "insufficient_funds" | "invalid_account" | "lost_card" | "other" | "processing_error" | "reported_stolen" | "try_again_later";
+export type InsightsResourcesPaymentEvaluationRejectedCardReason = "authentication_failed" | "do_not_honor" | "expired" | "incorrect_cvc" | "incorrect_number" | "incorrect_postal_code" | "insufficient_funds" | "invalid_account" | "lost_card" | "other" | "processing_error" | "reported_stolen" | "try_again_later" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationSignalV2RiskLevel = "elevated" | "highest" | "low" | "normal" | "not_assessed" | "unknown";
+export type InsightsResourcesPaymentEvaluationSignalV2RiskLevel = "elevated" | "highest" | "low" | "normal" | "not_assessed" | "unknown" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationSucceededCardAddressLine1Check = "fail" | "pass" | "unavailable" | "unchecked";
+export type InsightsResourcesPaymentEvaluationSucceededCardAddressLine1Check = "fail" | "pass" | "unavailable" | "unchecked" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationSucceededCardAddressPostalCodeCheck = "fail" | "pass" | "unavailable" | "unchecked";
+export type InsightsResourcesPaymentEvaluationSucceededCardAddressPostalCodeCheck = "fail" | "pass" | "unavailable" | "unchecked" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationSucceededCardCvcCheck = "fail" | "pass" | "unavailable" | "unchecked";
+export type InsightsResourcesPaymentEvaluationSucceededCardCvcCheck = "fail" | "pass" | "unavailable" | "unchecked" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationUserInterventionRaisedType = "3ds" | "captcha" | "custom";
+export type InsightsResourcesPaymentEvaluationUserInterventionRaisedType = "3ds" | "captcha" | "custom" | OtherString;
 
-export type InsightsResourcesPaymentEvaluationUserInterventionResolvedOutcome = "abandoned" | "failed" | "passed";
+export type InsightsResourcesPaymentEvaluationUserInterventionResolvedOutcome = "abandoned" | "failed" | "passed" | OtherString;
 
-export type InvoiceBillingReason = "automatic_pending_invoice_item_invoice" | "manual" | "quote_accept" | "subscription" | "subscription_create" | "subscription_cycle" | "subscription_threshold" | "subscription_update" | "upcoming";
+export type InvoiceBillingReason = "automatic_pending_invoice_item_invoice" | "manual" | "quote_accept" | "subscription" | "subscription_create" | "subscription_cycle" | "subscription_threshold" | "subscription_update" | "upcoming" | OtherString;
 
-export type InvoiceCollectionMethod = "charge_automatically" | "send_invoice";
+export type InvoiceCollectionMethod = "charge_automatically" | "send_invoice" | OtherString;
 
-export type InvoiceCustomerTaxExempt = "exempt" | "none" | "reverse";
+export type InvoiceCustomerTaxExempt = "exempt" | "none" | "reverse" | OtherString;
 
-export type InvoiceItemFrozenFields = "discounts" | "pricing" | "quantity";
+export type InvoiceItemFrozenFields = "discounts" | "pricing" | "quantity" | OtherString;
 
-export type InvoiceItemProrationCreditedItemsType = "invoice_item" | "invoice_line_items";
+export type InvoiceItemProrationCreditedItemsType = "invoice_item" | "invoice_line_items" | OtherString;
 
-export type InvoiceMandateOptionsCardAmountType = "fixed" | "maximum";
+export type InvoiceMandateOptionsCardAmountType = "fixed" | "maximum" | OtherString;
 
-export type InvoiceMandateOptionsPaytoAmountType = "fixed" | "maximum";
+export type InvoiceMandateOptionsPaytoAmountType = "fixed" | "maximum" | OtherString;
 
-export type InvoiceMandateOptionsPaytoPurpose = "dependant_support" | "government" | "loan" | "mortgage" | "other" | "pension" | "personal" | "retail" | "salary" | "tax" | "utility";
+export type InvoiceMandateOptionsPaytoPurpose = "dependant_support" | "government" | "loan" | "mortgage" | "other" | "pension" | "personal" | "retail" | "salary" | "tax" | "utility" | OtherString;
 
-export type InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactionType = "business" | "personal";
+export type InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactionType = "business" | "personal" | OtherString;
 
-export type InvoicePaymentMethodOptionsAcssDebitVerificationMethod = "automatic" | "instant" | "microdeposits";
+export type InvoicePaymentMethodOptionsAcssDebitVerificationMethod = "automatic" | "instant" | "microdeposits" | OtherString;
 
-export type InvoicePaymentMethodOptionsBancontactPreferredLanguage = "de" | "en" | "fr" | "nl";
+export type InvoicePaymentMethodOptionsBancontactPreferredLanguage = "de" | "en" | "fr" | "nl" | OtherString;
 
-export type InvoicePaymentMethodOptionsCardRequestThreeDSecure = "any" | "automatic" | "challenge";
+export type InvoicePaymentMethodOptionsCardRequestThreeDSecure = "any" | "automatic" | "challenge" | OtherString;
 
-export type InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCountry = "BE" | "DE" | "ES" | "FR" | "IE" | "NL";
+export type InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCountry = "BE" | "DE" | "ES" | "FR" | "IE" | "NL" | OtherString;
 
-export type InvoicePaymentMethodOptionsMandateOptionsUpiAmountType = "fixed" | "maximum";
+export type InvoicePaymentMethodOptionsMandateOptionsUpiAmountType = "fixed" | "maximum" | OtherString;
 
-export type InvoicePaymentMethodOptionsPixAmountIncludesIof = "always" | "never";
+export type InvoicePaymentMethodOptionsPixAmountIncludesIof = "always" | "never" | OtherString;
 
-export type InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsFiltersAccountSubcategories = "checking" | "savings";
+export type InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsFiltersAccountSubcategories = "checking" | "savings" | OtherString;
 
-export type InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPermissions = "balances" | "ownership" | "payment_method" | "transactions";
+export type InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPermissions = "balances" | "ownership" | "payment_method" | "transactions" | OtherString;
 
-export type InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch = "balances" | "ownership" | "transactions";
+export type InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch = "balances" | "ownership" | "transactions" | OtherString;
 
-export type InvoicePaymentMethodOptionsUsBankAccountVerificationMethod = "automatic" | "instant" | "microdeposits";
+export type InvoicePaymentMethodOptionsUsBankAccountVerificationMethod = "automatic" | "instant" | "microdeposits" | OtherString;
 
-export type InvoiceRenderingPdfPageSize = "a4" | "auto" | "letter";
+export type InvoiceRenderingPdfPageSize = "a4" | "auto" | "letter" | OtherString;
 
-export type InvoiceRenderingTemplateStatus = "active" | "archived";
+export type InvoiceRenderingTemplateStatus = "active" | "archived" | OtherString;
 
-export type InvoiceStatus = "draft" | "open" | "paid" | "uncollectible" | "void";
+export type InvoiceStatus = "draft" | "open" | "paid" | "uncollectible" | "void" | OtherString;
 
-export type InvoicesPaymentSettingsPaymentMethodTypes = "ach_credit_transfer" | "ach_debit" | "acss_debit" | "affirm" | "alipay" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "boleto" | "card" | "cashapp" | "crypto" | "custom" | "customer_balance" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "jp_credit_transfer" | "kakao_pay" | "klarna" | "konbini" | "kr_card" | "link" | "mb_way" | "multibanco" | "naver_pay" | "nz_bank_account" | "p24" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "revolut_pay" | "satispay" | "sepa_credit_transfer" | "sepa_debit" | "sofort" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay";
+export type InvoicesPaymentSettingsPaymentMethodTypes = "ach_credit_transfer" | "ach_debit" | "acss_debit" | "affirm" | "alipay" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "boleto" | "card" | "cashapp" | "crypto" | "custom" | "customer_balance" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "jp_credit_transfer" | "kakao_pay" | "klarna" | "konbini" | "kr_card" | "link" | "mb_way" | "multibanco" | "naver_pay" | "nz_bank_account" | "p24" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "revolut_pay" | "satispay" | "sepa_credit_transfer" | "sepa_debit" | "sofort" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay" | OtherString;
 
-export type InvoicesPaymentsInvoicePaymentAssociatedPaymentType = "charge" | "payment_intent" | "payment_record";
+export type InvoicesPaymentsInvoicePaymentAssociatedPaymentType = "charge" | "payment_intent" | "payment_record" | OtherString;
 
-export type InvoicesResourceInvoiceTaxIdType = "ad_nrt" | "ae_trn" | "al_tin" | "am_tin" | "ao_tin" | "ar_cuit" | "au_abn" | "au_arn" | "aw_tin" | "az_tin" | "ba_tin" | "bb_tin" | "bd_bin" | "bf_ifu" | "bg_uic" | "bh_vat" | "bj_ifu" | "bo_tin" | "br_cnpj" | "br_cpf" | "bs_tin" | "by_tin" | "ca_bn" | "ca_gst_hst" | "ca_pst_bc" | "ca_pst_mb" | "ca_pst_sk" | "ca_qst" | "cd_nif" | "ch_uid" | "ch_vat" | "cl_tin" | "cm_niu" | "cn_tin" | "co_nit" | "cr_tin" | "cv_nif" | "de_stn" | "do_rcn" | "ec_ruc" | "eg_tin" | "es_cif" | "et_tin" | "eu_oss_vat" | "eu_vat" | "fo_vat" | "gb_vat" | "ge_vat" | "gi_tin" | "gn_nif" | "hk_br" | "hr_oib" | "hu_tin" | "ic_nif" | "id_npwp" | "il_vat" | "in_gst" | "is_vat" | "it_cf" | "jp_cn" | "jp_rn" | "jp_trn" | "ke_pin" | "kg_tin" | "kh_tin" | "kr_brn" | "kz_bin" | "la_tin" | "li_uid" | "li_vat" | "lk_vat" | "ma_vat" | "md_vat" | "me_pib" | "mk_vat" | "mr_nif" | "mx_rfc" | "my_frp" | "my_itn" | "my_sst" | "ng_tin" | "no_vat" | "no_voec" | "np_pan" | "nz_gst" | "om_vat" | "pe_ruc" | "ph_tin" | "pl_nip" | "py_ruc" | "ro_tin" | "rs_pib" | "ru_inn" | "ru_kpp" | "sa_vat" | "sg_gst" | "sg_uen" | "si_tin" | "sn_ninea" | "sr_fin" | "sv_nit" | "th_vat" | "tj_tin" | "tr_tin" | "tw_vat" | "tz_vat" | "ua_vat" | "ug_tin" | "unknown" | "us_ein" | "uy_ruc" | "uz_tin" | "uz_vat" | "ve_rif" | "vn_tin" | "za_vat" | "zm_tin" | "zw_tin";
+export type InvoicesResourceInvoiceTaxIdType = "ad_nrt" | "ae_trn" | "al_tin" | "am_tin" | "ao_tin" | "ar_cuit" | "au_abn" | "au_arn" | "aw_tin" | "az_tin" | "ba_tin" | "bb_tin" | "bd_bin" | "bf_ifu" | "bg_uic" | "bh_vat" | "bj_ifu" | "bo_tin" | "br_cnpj" | "br_cpf" | "bs_tin" | "by_tin" | "ca_bn" | "ca_gst_hst" | "ca_pst_bc" | "ca_pst_mb" | "ca_pst_sk" | "ca_qst" | "cd_nif" | "ch_uid" | "ch_vat" | "cl_tin" | "cm_niu" | "cn_tin" | "co_nit" | "cr_tin" | "cv_nif" | "de_stn" | "do_rcn" | "ec_ruc" | "eg_tin" | "es_cif" | "et_tin" | "eu_oss_vat" | "eu_vat" | "fo_vat" | "gb_vat" | "ge_vat" | "gi_tin" | "gn_nif" | "hk_br" | "hr_oib" | "hu_tin" | "ic_nif" | "id_npwp" | "il_vat" | "in_gst" | "is_vat" | "it_cf" | "jp_cn" | "jp_rn" | "jp_trn" | "ke_pin" | "kg_tin" | "kh_tin" | "kr_brn" | "kz_bin" | "la_tin" | "li_uid" | "li_vat" | "lk_vat" | "ma_vat" | "md_vat" | "me_pib" | "mk_vat" | "mr_nif" | "mx_rfc" | "my_frp" | "my_itn" | "my_sst" | "ng_tin" | "no_vat" | "no_voec" | "np_pan" | "nz_gst" | "om_vat" | "pe_ruc" | "ph_tin" | "pl_nip" | "py_ruc" | "ro_tin" | "rs_pib" | "ru_inn" | "ru_kpp" | "sa_vat" | "sg_gst" | "sg_uen" | "si_tin" | "sn_ninea" | "sr_fin" | "sv_nit" | "th_vat" | "tj_tin" | "tr_tin" | "tw_vat" | "tz_vat" | "ua_vat" | "ug_tin" | "unknown" | "us_ein" | "uy_ruc" | "uz_tin" | "uz_vat" | "ve_rif" | "vn_tin" | "za_vat" | "zm_tin" | "zw_tin" | OtherString;
 
-export type InvoicesResourcePretaxCreditAmountType = "credit_balance_transaction" | "discount";
+export type InvoicesResourcePretaxCreditAmountType = "credit_balance_transaction" | "discount" | OtherString;
 
-export type IssuingAuthorizationAuthenticationExemptionClaimedBy = "acquirer" | "issuer";
+export type IssuingAuthorizationAuthenticationExemptionClaimedBy = "acquirer" | "issuer" | OtherString;
 
-export type IssuingAuthorizationAuthenticationExemptionType = "low_value_transaction" | "transaction_risk_analysis" | "unknown";
+export type IssuingAuthorizationAuthenticationExemptionType = "low_value_transaction" | "transaction_risk_analysis" | "unknown" | OtherString;
 
-export type IssuingAuthorizationAuthorizationMethod = "chip" | "contactless" | "keyed_in" | "online" | "swipe";
+export type IssuingAuthorizationAuthorizationMethod = "chip" | "contactless" | "keyed_in" | "online" | "swipe" | OtherString;
 
-export type IssuingAuthorizationCardPresence = "not_present" | "present";
+export type IssuingAuthorizationCardPresence = "not_present" | "present" | OtherString;
 
-export type IssuingAuthorizationFleetDataPurchaseType = "fuel_and_non_fuel_purchase" | "fuel_purchase" | "non_fuel_purchase";
+export type IssuingAuthorizationFleetDataPurchaseType = "fuel_and_non_fuel_purchase" | "fuel_purchase" | "non_fuel_purchase" | OtherString;
 
-export type IssuingAuthorizationFleetDataServiceType = "full_service" | "non_fuel_transaction" | "self_service";
+export type IssuingAuthorizationFleetDataServiceType = "full_service" | "non_fuel_transaction" | "self_service" | OtherString;
 
-export type IssuingAuthorizationFraudChallengeStatus = "expired" | "pending" | "rejected" | "undeliverable" | "verified";
+export type IssuingAuthorizationFraudChallengeStatus = "expired" | "pending" | "rejected" | "undeliverable" | "verified" | OtherString;
 
-export type IssuingAuthorizationFraudChallengeUndeliverableReason = "no_phone_number" | "unsupported_phone_number";
+export type IssuingAuthorizationFraudChallengeUndeliverableReason = "no_phone_number" | "unsupported_phone_number" | OtherString;
 
-export type IssuingAuthorizationFuelDataType = "diesel" | "other" | "unleaded_plus" | "unleaded_regular" | "unleaded_super";
+export type IssuingAuthorizationFuelDataType = "diesel" | "other" | "unleaded_plus" | "unleaded_regular" | "unleaded_super" | OtherString;
 
-export type IssuingAuthorizationFuelDataUnit = "charging_minute" | "imperial_gallon" | "kilogram" | "kilowatt_hour" | "liter" | "other" | "pound" | "us_gallon";
+export type IssuingAuthorizationFuelDataUnit = "charging_minute" | "imperial_gallon" | "kilogram" | "kilowatt_hour" | "liter" | "other" | "pound" | "us_gallon" | OtherString;
 
-export type IssuingAuthorizationRequestReason = "account_disabled" | "card_active" | "card_canceled" | "card_expired" | "card_inactive" | "cardholder_blocked" | "cardholder_inactive" | "cardholder_verification_required" | "insecure_authorization_method" | "insufficient_funds" | "network_fallback" | "not_allowed" | "pin_blocked" | "spending_controls" | "stripe_internal_error" | "suspected_fraud" | "verification_failed" | "webhook_approved" | "webhook_declined" | "webhook_error" | "webhook_timeout";
+export type IssuingAuthorizationRequestReason = "account_disabled" | "card_active" | "card_canceled" | "card_expired" | "card_inactive" | "cardholder_blocked" | "cardholder_inactive" | "cardholder_verification_required" | "insecure_authorization_method" | "insufficient_funds" | "network_fallback" | "not_allowed" | "pin_blocked" | "spending_controls" | "stripe_internal_error" | "suspected_fraud" | "verification_failed" | "webhook_approved" | "webhook_declined" | "webhook_error" | "webhook_timeout" | OtherString;
 
-export type IssuingAuthorizationStatus = "closed" | "expired" | "pending" | "reversed";
+export type IssuingAuthorizationStatus = "closed" | "expired" | "pending" | "reversed" | OtherString;
 
-export type IssuingAuthorizationThreeDSecureResult = "attempt_acknowledged" | "authenticated" | "failed" | "required";
+export type IssuingAuthorizationThreeDSecureResult = "attempt_acknowledged" | "authenticated" | "failed" | "required" | OtherString;
 
-export type IssuingAuthorizationVerificationDataAddressLine1Check = "match" | "mismatch" | "not_provided";
+export type IssuingAuthorizationVerificationDataAddressLine1Check = "match" | "mismatch" | "not_provided" | OtherString;
 
-export type IssuingAuthorizationVerificationDataAddressPostalCodeCheck = "match" | "mismatch" | "not_provided";
+export type IssuingAuthorizationVerificationDataAddressPostalCodeCheck = "match" | "mismatch" | "not_provided" | OtherString;
 
-export type IssuingAuthorizationVerificationDataCvcCheck = "match" | "mismatch" | "not_provided";
+export type IssuingAuthorizationVerificationDataCvcCheck = "match" | "mismatch" | "not_provided" | OtherString;
 
-export type IssuingAuthorizationVerificationDataExpiryCheck = "match" | "mismatch" | "not_provided";
+export type IssuingAuthorizationVerificationDataExpiryCheck = "match" | "mismatch" | "not_provided" | OtherString;
 
-export type IssuingCardApplePayIneligibleReason = "missing_agreement" | "missing_cardholder_contact" | "unsupported_region";
+export type IssuingCardApplePayIneligibleReason = "missing_agreement" | "missing_cardholder_contact" | "unsupported_region" | OtherString;
 
-export type IssuingCardAuthorizationControlsAllowedCardPresences = "not_present" | "present";
+export type IssuingCardAuthorizationControlsAllowedCardPresences = "not_present" | "present" | OtherString;
 
-export type IssuingCardAuthorizationControlsAllowedCategories = "ac_refrigeration_repair" | "accounting_bookkeeping_services" | "advertising_services" | "agricultural_cooperative" | "airlines_air_carriers" | "airports_flying_fields" | "ambulance_services" | "amusement_parks_carnivals" | "antique_reproductions" | "antique_shops" | "aquariums" | "architectural_surveying_services" | "art_dealers_and_galleries" | "artists_supply_and_craft_shops" | "auto_and_home_supply_stores" | "auto_body_repair_shops" | "auto_paint_shops" | "auto_service_shops" | "automated_cash_disburse" | "automated_fuel_dispensers" | "automobile_associations" | "automotive_parts_and_accessories_stores" | "automotive_tire_stores" | "bail_and_bond_payments" | "bakeries" | "bands_orchestras" | "barber_and_beauty_shops" | "betting_casino_gambling" | "bicycle_shops" | "billiard_pool_establishments" | "boat_dealers" | "boat_rentals_and_leases" | "book_stores" | "books_periodicals_and_newspapers" | "bowling_alleys" | "bus_lines" | "business_secretarial_schools" | "buying_shopping_services" | "cable_satellite_and_other_pay_television_and_radio" | "camera_and_photographic_supply_stores" | "candy_nut_and_confectionery_stores" | "car_and_truck_dealers_new_used" | "car_and_truck_dealers_used_only" | "car_rental_agencies" | "car_washes" | "carpentry_services" | "carpet_upholstery_cleaning" | "caterers" | "charitable_and_social_service_organizations_fundraising" | "chemicals_and_allied_products" | "child_care_services" | "childrens_and_infants_wear_stores" | "chiropodists_podiatrists" | "chiropractors" | "cigar_stores_and_stands" | "civic_social_fraternal_associations" | "cleaning_and_maintenance" | "clothing_rental" | "colleges_universities" | "commercial_equipment" | "commercial_footwear" | "commercial_photography_art_and_graphics" | "commuter_transport_and_ferries" | "computer_network_services" | "computer_programming" | "computer_repair" | "computer_software_stores" | "computers_peripherals_and_software" | "concrete_work_services" | "construction_materials" | "consulting_public_relations" | "correspondence_schools" | "cosmetic_stores" | "counseling_services" | "country_clubs" | "courier_services" | "court_costs" | "credit_reporting_agencies" | "cruise_lines" | "dairy_products_stores" | "dance_hall_studios_schools" | "dating_escort_services" | "dentists_orthodontists" | "department_stores" | "detective_agencies" | "digital_goods_applications" | "digital_goods_games" | "digital_goods_large_volume" | "digital_goods_media" | "direct_marketing_catalog_merchant" | "direct_marketing_combination_catalog_and_retail_merchant" | "direct_marketing_inbound_telemarketing" | "direct_marketing_insurance_services" | "direct_marketing_other" | "direct_marketing_outbound_telemarketing" | "direct_marketing_subscription" | "direct_marketing_travel" | "discount_stores" | "doctors" | "door_to_door_sales" | "drapery_window_covering_and_upholstery_stores" | "drinking_places" | "drug_stores_and_pharmacies" | "drugs_drug_proprietaries_and_druggist_sundries" | "dry_cleaners" | "durable_goods" | "duty_free_stores" | "eating_places_restaurants" | "educational_services" | "electric_razor_stores" | "electric_vehicle_charging" | "electrical_parts_and_equipment" | "electrical_services" | "electronics_repair_shops" | "electronics_stores" | "elementary_secondary_schools" | "emergency_services_gcas_visa_use_only" | "employment_temp_agencies" | "equipment_rental" | "exterminating_services" | "family_clothing_stores" | "fast_food_restaurants" | "financial_institutions" | "fines_government_administrative_entities" | "fireplace_fireplace_screens_and_accessories_stores" | "floor_covering_stores" | "florists" | "florists_supplies_nursery_stock_and_flowers" | "freezer_and_locker_meat_provisioners" | "fuel_dealers_non_automotive" | "funeral_services_crematories" | "furniture_home_furnishings_and_equipment_stores_except_appliances" | "furniture_repair_refinishing" | "furriers_and_fur_shops" | "general_services" | "gift_card_novelty_and_souvenir_shops" | "glass_paint_and_wallpaper_stores" | "glassware_crystal_stores" | "golf_courses_public" | "government_licensed_horse_dog_racing_us_region_only" | "government_licensed_online_casions_online_gambling_us_region_only" | "government_owned_lotteries_non_us_region" | "government_owned_lotteries_us_region_only" | "government_services" | "grocery_stores_supermarkets" | "hardware_equipment_and_supplies" | "hardware_stores" | "health_and_beauty_spas" | "hearing_aids_sales_and_supplies" | "heating_plumbing_a_c" | "hobby_toy_and_game_shops" | "home_supply_warehouse_stores" | "hospitals" | "hotels_motels_and_resorts" | "household_appliance_stores" | "industrial_supplies" | "information_retrieval_services" | "insurance_default" | "insurance_underwriting_premiums" | "intra_company_purchases" | "jewelry_stores_watches_clocks_and_silverware_stores" | "landscaping_services" | "laundries" | "laundry_cleaning_services" | "legal_services_attorneys" | "luggage_and_leather_goods_stores" | "lumber_building_materials_stores" | "manual_cash_disburse" | "marinas_service_and_supplies" | "marketplaces" | "masonry_stonework_and_plaster" | "massage_parlors" | "medical_and_dental_labs" | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies" | "medical_services" | "membership_organizations" | "mens_and_boys_clothing_and_accessories_stores" | "mens_womens_clothing_stores" | "metal_service_centers" | "miscellaneous" | "miscellaneous_apparel_and_accessory_shops" | "miscellaneous_auto_dealers" | "miscellaneous_business_services" | "miscellaneous_food_stores" | "miscellaneous_general_merchandise" | "miscellaneous_general_services" | "miscellaneous_home_furnishing_specialty_stores" | "miscellaneous_publishing_and_printing" | "miscellaneous_recreation_services" | "miscellaneous_repair_shops" | "miscellaneous_specialty_retail" | "mobile_home_dealers" | "motion_picture_theaters" | "motor_freight_carriers_and_trucking" | "motor_homes_dealers" | "motor_vehicle_supplies_and_new_parts" | "motorcycle_shops_and_dealers" | "motorcycle_shops_dealers" | "music_stores_musical_instruments_pianos_and_sheet_music" | "news_dealers_and_newsstands" | "non_fi_money_orders" | "non_fi_stored_value_card_purchase_load" | "nondurable_goods" | "nurseries_lawn_and_garden_supply_stores" | "nursing_personal_care" | "office_and_commercial_furniture" | "opticians_eyeglasses" | "optometrists_ophthalmologist" | "orthopedic_goods_prosthetic_devices" | "osteopaths" | "package_stores_beer_wine_and_liquor" | "paints_varnishes_and_supplies" | "parking_lots_garages" | "passenger_railways" | "pawn_shops" | "pet_shops_pet_food_and_supplies" | "petroleum_and_petroleum_products" | "photo_developing" | "photographic_photocopy_microfilm_equipment_and_supplies" | "photographic_studios" | "picture_video_production" | "piece_goods_notions_and_other_dry_goods" | "plumbing_heating_equipment_and_supplies" | "political_organizations" | "postal_services_government_only" | "precious_stones_and_metals_watches_and_jewelry" | "professional_services" | "public_warehousing_and_storage" | "quick_copy_repro_and_blueprint" | "railroads" | "real_estate_agents_and_managers_rentals" | "record_stores" | "recreational_vehicle_rentals" | "religious_goods_stores" | "religious_organizations" | "roofing_siding_sheet_metal" | "secretarial_support_services" | "security_brokers_dealers" | "service_stations" | "sewing_needlework_fabric_and_piece_goods_stores" | "shoe_repair_hat_cleaning" | "shoe_stores" | "small_appliance_repair" | "snowmobile_dealers" | "special_trade_services" | "specialty_cleaning" | "sporting_goods_stores" | "sporting_recreation_camps" | "sports_and_riding_apparel_stores" | "sports_clubs_fields" | "stamp_and_coin_stores" | "stationary_office_supplies_printing_and_writing_paper" | "stationery_stores_office_and_school_supply_stores" | "swimming_pools_sales" | "t_ui_travel_germany" | "tailors_alterations" | "tax_payments_government_agencies" | "tax_preparation_services" | "taxicabs_limousines" | "telecommunication_equipment_and_telephone_sales" | "telecommunication_services" | "telegraph_services" | "tent_and_awning_shops" | "testing_laboratories" | "theatrical_ticket_agencies" | "timeshares" | "tire_retreading_and_repair" | "tolls_bridge_fees" | "tourist_attractions_and_exhibits" | "towing_services" | "trailer_parks_campgrounds" | "transportation_services" | "travel_agencies_tour_operators" | "truck_stop_iteration" | "truck_utility_trailer_rentals" | "typesetting_plate_making_and_related_services" | "typewriter_stores" | "u_s_federal_government_agencies_or_departments" | "uniforms_commercial_clothing" | "used_merchandise_and_secondhand_stores" | "utilities" | "variety_stores" | "veterinary_services" | "video_amusement_game_supplies" | "video_game_arcades" | "video_tape_rental_stores" | "vocational_trade_schools" | "watch_jewelry_repair" | "welding_repair" | "wholesale_clubs" | "wig_and_toupee_stores" | "wires_money_orders" | "womens_accessory_and_specialty_shops" | "womens_ready_to_wear_stores" | "wrecking_and_salvage_yards";
+export type IssuingCardAuthorizationControlsAllowedCategories = "ac_refrigeration_repair" | "accounting_bookkeeping_services" | "advertising_services" | "agricultural_cooperative" | "airlines_air_carriers" | "airports_flying_fields" | "ambulance_services" | "amusement_parks_carnivals" | "antique_reproductions" | "antique_shops" | "aquariums" | "architectural_surveying_services" | "art_dealers_and_galleries" | "artists_supply_and_craft_shops" | "auto_and_home_supply_stores" | "auto_body_repair_shops" | "auto_paint_shops" | "auto_service_shops" | "automated_cash_disburse" | "automated_fuel_dispensers" | "automobile_associations" | "automotive_parts_and_accessories_stores" | "automotive_tire_stores" | "bail_and_bond_payments" | "bakeries" | "bands_orchestras" | "barber_and_beauty_shops" | "betting_casino_gambling" | "bicycle_shops" | "billiard_pool_establishments" | "boat_dealers" | "boat_rentals_and_leases" | "book_stores" | "books_periodicals_and_newspapers" | "bowling_alleys" | "bus_lines" | "business_secretarial_schools" | "buying_shopping_services" | "cable_satellite_and_other_pay_television_and_radio" | "camera_and_photographic_supply_stores" | "candy_nut_and_confectionery_stores" | "car_and_truck_dealers_new_used" | "car_and_truck_dealers_used_only" | "car_rental_agencies" | "car_washes" | "carpentry_services" | "carpet_upholstery_cleaning" | "caterers" | "charitable_and_social_service_organizations_fundraising" | "chemicals_and_allied_products" | "child_care_services" | "childrens_and_infants_wear_stores" | "chiropodists_podiatrists" | "chiropractors" | "cigar_stores_and_stands" | "civic_social_fraternal_associations" | "cleaning_and_maintenance" | "clothing_rental" | "colleges_universities" | "commercial_equipment" | "commercial_footwear" | "commercial_photography_art_and_graphics" | "commuter_transport_and_ferries" | "computer_network_services" | "computer_programming" | "computer_repair" | "computer_software_stores" | "computers_peripherals_and_software" | "concrete_work_services" | "construction_materials" | "consulting_public_relations" | "correspondence_schools" | "cosmetic_stores" | "counseling_services" | "country_clubs" | "courier_services" | "court_costs" | "credit_reporting_agencies" | "cruise_lines" | "dairy_products_stores" | "dance_hall_studios_schools" | "dating_escort_services" | "dentists_orthodontists" | "department_stores" | "detective_agencies" | "digital_goods_applications" | "digital_goods_games" | "digital_goods_large_volume" | "digital_goods_media" | "direct_marketing_catalog_merchant" | "direct_marketing_combination_catalog_and_retail_merchant" | "direct_marketing_inbound_telemarketing" | "direct_marketing_insurance_services" | "direct_marketing_other" | "direct_marketing_outbound_telemarketing" | "direct_marketing_subscription" | "direct_marketing_travel" | "discount_stores" | "doctors" | "door_to_door_sales" | "drapery_window_covering_and_upholstery_stores" | "drinking_places" | "drug_stores_and_pharmacies" | "drugs_drug_proprietaries_and_druggist_sundries" | "dry_cleaners" | "durable_goods" | "duty_free_stores" | "eating_places_restaurants" | "educational_services" | "electric_razor_stores" | "electric_vehicle_charging" | "electrical_parts_and_equipment" | "electrical_services" | "electronics_repair_shops" | "electronics_stores" | "elementary_secondary_schools" | "emergency_services_gcas_visa_use_only" | "employment_temp_agencies" | "equipment_rental" | "exterminating_services" | "family_clothing_stores" | "fast_food_restaurants" | "financial_institutions" | "fines_government_administrative_entities" | "fireplace_fireplace_screens_and_accessories_stores" | "floor_covering_stores" | "florists" | "florists_supplies_nursery_stock_and_flowers" | "freezer_and_locker_meat_provisioners" | "fuel_dealers_non_automotive" | "funeral_services_crematories" | "furniture_home_furnishings_and_equipment_stores_except_appliances" | "furniture_repair_refinishing" | "furriers_and_fur_shops" | "general_services" | "gift_card_novelty_and_souvenir_shops" | "glass_paint_and_wallpaper_stores" | "glassware_crystal_stores" | "golf_courses_public" | "government_licensed_horse_dog_racing_us_region_only" | "government_licensed_online_casions_online_gambling_us_region_only" | "government_owned_lotteries_non_us_region" | "government_owned_lotteries_us_region_only" | "government_services" | "grocery_stores_supermarkets" | "hardware_equipment_and_supplies" | "hardware_stores" | "health_and_beauty_spas" | "hearing_aids_sales_and_supplies" | "heating_plumbing_a_c" | "hobby_toy_and_game_shops" | "home_supply_warehouse_stores" | "hospitals" | "hotels_motels_and_resorts" | "household_appliance_stores" | "industrial_supplies" | "information_retrieval_services" | "insurance_default" | "insurance_underwriting_premiums" | "intra_company_purchases" | "jewelry_stores_watches_clocks_and_silverware_stores" | "landscaping_services" | "laundries" | "laundry_cleaning_services" | "legal_services_attorneys" | "luggage_and_leather_goods_stores" | "lumber_building_materials_stores" | "manual_cash_disburse" | "marinas_service_and_supplies" | "marketplaces" | "masonry_stonework_and_plaster" | "massage_parlors" | "medical_and_dental_labs" | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies" | "medical_services" | "membership_organizations" | "mens_and_boys_clothing_and_accessories_stores" | "mens_womens_clothing_stores" | "metal_service_centers" | "miscellaneous" | "miscellaneous_apparel_and_accessory_shops" | "miscellaneous_auto_dealers" | "miscellaneous_business_services" | "miscellaneous_food_stores" | "miscellaneous_general_merchandise" | "miscellaneous_general_services" | "miscellaneous_home_furnishing_specialty_stores" | "miscellaneous_publishing_and_printing" | "miscellaneous_recreation_services" | "miscellaneous_repair_shops" | "miscellaneous_specialty_retail" | "mobile_home_dealers" | "motion_picture_theaters" | "motor_freight_carriers_and_trucking" | "motor_homes_dealers" | "motor_vehicle_supplies_and_new_parts" | "motorcycle_shops_and_dealers" | "motorcycle_shops_dealers" | "music_stores_musical_instruments_pianos_and_sheet_music" | "news_dealers_and_newsstands" | "non_fi_money_orders" | "non_fi_stored_value_card_purchase_load" | "nondurable_goods" | "nurseries_lawn_and_garden_supply_stores" | "nursing_personal_care" | "office_and_commercial_furniture" | "opticians_eyeglasses" | "optometrists_ophthalmologist" | "orthopedic_goods_prosthetic_devices" | "osteopaths" | "package_stores_beer_wine_and_liquor" | "paints_varnishes_and_supplies" | "parking_lots_garages" | "passenger_railways" | "pawn_shops" | "pet_shops_pet_food_and_supplies" | "petroleum_and_petroleum_products" | "photo_developing" | "photographic_photocopy_microfilm_equipment_and_supplies" | "photographic_studios" | "picture_video_production" | "piece_goods_notions_and_other_dry_goods" | "plumbing_heating_equipment_and_supplies" | "political_organizations" | "postal_services_government_only" | "precious_stones_and_metals_watches_and_jewelry" | "professional_services" | "public_warehousing_and_storage" | "quick_copy_repro_and_blueprint" | "railroads" | "real_estate_agents_and_managers_rentals" | "record_stores" | "recreational_vehicle_rentals" | "religious_goods_stores" | "religious_organizations" | "roofing_siding_sheet_metal" | "secretarial_support_services" | "security_brokers_dealers" | "service_stations" | "sewing_needlework_fabric_and_piece_goods_stores" | "shoe_repair_hat_cleaning" | "shoe_stores" | "small_appliance_repair" | "snowmobile_dealers" | "special_trade_services" | "specialty_cleaning" | "sporting_goods_stores" | "sporting_recreation_camps" | "sports_and_riding_apparel_stores" | "sports_clubs_fields" | "stamp_and_coin_stores" | "stationary_office_supplies_printing_and_writing_paper" | "stationery_stores_office_and_school_supply_stores" | "swimming_pools_sales" | "t_ui_travel_germany" | "tailors_alterations" | "tax_payments_government_agencies" | "tax_preparation_services" | "taxicabs_limousines" | "telecommunication_equipment_and_telephone_sales" | "telecommunication_services" | "telegraph_services" | "tent_and_awning_shops" | "testing_laboratories" | "theatrical_ticket_agencies" | "timeshares" | "tire_retreading_and_repair" | "tolls_bridge_fees" | "tourist_attractions_and_exhibits" | "towing_services" | "trailer_parks_campgrounds" | "transportation_services" | "travel_agencies_tour_operators" | "truck_stop_iteration" | "truck_utility_trailer_rentals" | "typesetting_plate_making_and_related_services" | "typewriter_stores" | "u_s_federal_government_agencies_or_departments" | "uniforms_commercial_clothing" | "used_merchandise_and_secondhand_stores" | "utilities" | "variety_stores" | "veterinary_services" | "video_amusement_game_supplies" | "video_game_arcades" | "video_tape_rental_stores" | "vocational_trade_schools" | "watch_jewelry_repair" | "welding_repair" | "wholesale_clubs" | "wig_and_toupee_stores" | "wires_money_orders" | "womens_accessory_and_specialty_shops" | "womens_ready_to_wear_stores" | "wrecking_and_salvage_yards" | OtherString;
 
-export type IssuingCardAuthorizationControlsBlockedCardPresences = "not_present" | "present";
+export type IssuingCardAuthorizationControlsBlockedCardPresences = "not_present" | "present" | OtherString;
 
-export type IssuingCardAuthorizationControlsBlockedCategories = "ac_refrigeration_repair" | "accounting_bookkeeping_services" | "advertising_services" | "agricultural_cooperative" | "airlines_air_carriers" | "airports_flying_fields" | "ambulance_services" | "amusement_parks_carnivals" | "antique_reproductions" | "antique_shops" | "aquariums" | "architectural_surveying_services" | "art_dealers_and_galleries" | "artists_supply_and_craft_shops" | "auto_and_home_supply_stores" | "auto_body_repair_shops" | "auto_paint_shops" | "auto_service_shops" | "automated_cash_disburse" | "automated_fuel_dispensers" | "automobile_associations" | "automotive_parts_and_accessories_stores" | "automotive_tire_stores" | "bail_and_bond_payments" | "bakeries" | "bands_orchestras" | "barber_and_beauty_shops" | "betting_casino_gambling" | "bicycle_shops" | "billiard_pool_establishments" | "boat_dealers" | "boat_rentals_and_leases" | "book_stores" | "books_periodicals_and_newspapers" | "bowling_alleys" | "bus_lines" | "business_secretarial_schools" | "buying_shopping_services" | "cable_satellite_and_other_pay_television_and_radio" | "camera_and_photographic_supply_stores" | "candy_nut_and_confectionery_stores" | "car_and_truck_dealers_new_used" | "car_and_truck_dealers_used_only" | "car_rental_agencies" | "car_washes" | "carpentry_services" | "carpet_upholstery_cleaning" | "caterers" | "charitable_and_social_service_organizations_fundraising" | "chemicals_and_allied_products" | "child_care_services" | "childrens_and_infants_wear_stores" | "chiropodists_podiatrists" | "chiropractors" | "cigar_stores_and_stands" | "civic_social_fraternal_associations" | "cleaning_and_maintenance" | "clothing_rental" | "colleges_universities" | "commercial_equipment" | "commercial_footwear" | "commercial_photography_art_and_graphics" | "commuter_transport_and_ferries" | "computer_network_services" | "computer_programming" | "computer_repair" | "computer_software_stores" | "computers_peripherals_and_software" | "concrete_work_services" | "construction_materials" | "consulting_public_relations" | "correspondence_schools" | "cosmetic_stores" | "counseling_services" | "country_clubs" | "courier_services" | "court_costs" | "credit_reporting_agencies" | "cruise_lines" | "dairy_products_stores" | "dance_hall_studios_schools" | "dating_escort_services" | "dentists_orthodontists" | "department_stores" | "detective_agencies" | "digital_goods_applications" | "digital_goods_games" | "digital_goods_large_volume" | "digital_goods_media" | "direct_marketing_catalog_merchant" | "direct_marketing_combination_catalog_and_retail_merchant" | "direct_marketing_inbound_telemarketing" | "direct_marketing_insurance_services" | "direct_marketing_other" | "direct_marketing_outbound_telemarketing" | "direct_marketing_subscription" | "direct_marketing_travel" | "discount_stores" | "doctors" | "door_to_door_sales" | "drapery_window_covering_and_upholstery_stores" | "drinking_places" | "drug_stores_and_pharmacies" | "drugs_drug_proprietaries_and_druggist_sundries" | "dry_cleaners" | "durable_goods" | "duty_free_stores" | "eating_places_restaurants" | "educational_services" | "electric_razor_stores" | "electric_vehicle_charging" | "electrical_parts_and_equipment" | "electrical_services" | "electronics_repair_shops" | "electronics_stores" | "elementary_secondary_schools" | "emergency_services_gcas_visa_use_only" | "employment_temp_agencies" | "equipment_rental" | "exterminating_services" | "family_clothing_stores" | "fast_food_restaurants" | "financial_institutions" | "fines_government_administrative_entities" | "fireplace_fireplace_screens_and_accessories_stores" | "floor_covering_stores" | "florists" | "florists_supplies_nursery_stock_and_flowers" | "freezer_and_locker_meat_provisioners" | "fuel_dealers_non_automotive" | "funeral_services_crematories" | "furniture_home_furnishings_and_equipment_stores_except_appliances" | "furniture_repair_refinishing" | "furriers_and_fur_shops" | "general_services" | "gift_card_novelty_and_souvenir_shops" | "glass_paint_and_wallpaper_stores" | "glassware_crystal_stores" | "golf_courses_public" | "government_licensed_horse_dog_racing_us_region_only" | "government_licensed_online_casions_online_gambling_us_region_only" | "government_owned_lotteries_non_us_region" | "government_owned_lotteries_us_region_only" | "government_services" | "grocery_stores_supermarkets" | "hardware_equipment_and_supplies" | "hardware_stores" | "health_and_beauty_spas" | "hearing_aids_sales_and_supplies" | "heating_plumbing_a_c" | "hobby_toy_and_game_shops" | "home_supply_warehouse_stores" | "hospitals" | "hotels_motels_and_resorts" | "household_appliance_stores" | "industrial_supplies" | "information_retrieval_services" | "insurance_default" | "insurance_underwriting_premiums" | "intra_company_purchases" | "jewelry_stores_watches_clocks_and_silverware_stores" | "landscaping_services" | "laundries" | "laundry_cleaning_services" | "legal_services_attorneys" | "luggage_and_leather_goods_stores" | "lumber_building_materials_stores" | "manual_cash_disburse" | "marinas_service_and_supplies" | "marketplaces" | "masonry_stonework_and_plaster" | "massage_parlors" | "medical_and_dental_labs" | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies" | "medical_services" | "membership_organizations" | "mens_and_boys_clothing_and_accessories_stores" | "mens_womens_clothing_stores" | "metal_service_centers" | "miscellaneous" | "miscellaneous_apparel_and_accessory_shops" | "miscellaneous_auto_dealers" | "miscellaneous_business_services" | "miscellaneous_food_stores" | "miscellaneous_general_merchandise" | "miscellaneous_general_services" | "miscellaneous_home_furnishing_specialty_stores" | "miscellaneous_publishing_and_printing" | "miscellaneous_recreation_services" | "miscellaneous_repair_shops" | "miscellaneous_specialty_retail" | "mobile_home_dealers" | "motion_picture_theaters" | "motor_freight_carriers_and_trucking" | "motor_homes_dealers" | "motor_vehicle_supplies_and_new_parts" | "motorcycle_shops_and_dealers" | "motorcycle_shops_dealers" | "music_stores_musical_instruments_pianos_and_sheet_music" | "news_dealers_and_newsstands" | "non_fi_money_orders" | "non_fi_stored_value_card_purchase_load" | "nondurable_goods" | "nurseries_lawn_and_garden_supply_stores" | "nursing_personal_care" | "office_and_commercial_furniture" | "opticians_eyeglasses" | "optometrists_ophthalmologist" | "orthopedic_goods_prosthetic_devices" | "osteopaths" | "package_stores_beer_wine_and_liquor" | "paints_varnishes_and_supplies" | "parking_lots_garages" | "passenger_railways" | "pawn_shops" | "pet_shops_pet_food_and_supplies" | "petroleum_and_petroleum_products" | "photo_developing" | "photographic_photocopy_microfilm_equipment_and_supplies" | "photographic_studios" | "picture_video_production" | "piece_goods_notions_and_other_dry_goods" | "plumbing_heating_equipment_and_supplies" | "political_organizations" | "postal_services_government_only" | "precious_stones_and_metals_watches_and_jewelry" | "professional_services" | "public_warehousing_and_storage" | "quick_copy_repro_and_blueprint" | "railroads" | "real_estate_agents_and_managers_rentals" | "record_stores" | "recreational_vehicle_rentals" | "religious_goods_stores" | "religious_organizations" | "roofing_siding_sheet_metal" | "secretarial_support_services" | "security_brokers_dealers" | "service_stations" | "sewing_needlework_fabric_and_piece_goods_stores" | "shoe_repair_hat_cleaning" | "shoe_stores" | "small_appliance_repair" | "snowmobile_dealers" | "special_trade_services" | "specialty_cleaning" | "sporting_goods_stores" | "sporting_recreation_camps" | "sports_and_riding_apparel_stores" | "sports_clubs_fields" | "stamp_and_coin_stores" | "stationary_office_supplies_printing_and_writing_paper" | "stationery_stores_office_and_school_supply_stores" | "swimming_pools_sales" | "t_ui_travel_germany" | "tailors_alterations" | "tax_payments_government_agencies" | "tax_preparation_services" | "taxicabs_limousines" | "telecommunication_equipment_and_telephone_sales" | "telecommunication_services" | "telegraph_services" | "tent_and_awning_shops" | "testing_laboratories" | "theatrical_ticket_agencies" | "timeshares" | "tire_retreading_and_repair" | "tolls_bridge_fees" | "tourist_attractions_and_exhibits" | "towing_services" | "trailer_parks_campgrounds" | "transportation_services" | "travel_agencies_tour_operators" | "truck_stop_iteration" | "truck_utility_trailer_rentals" | "typesetting_plate_making_and_related_services" | "typewriter_stores" | "u_s_federal_government_agencies_or_departments" | "uniforms_commercial_clothing" | "used_merchandise_and_secondhand_stores" | "utilities" | "variety_stores" | "veterinary_services" | "video_amusement_game_supplies" | "video_game_arcades" | "video_tape_rental_stores" | "vocational_trade_schools" | "watch_jewelry_repair" | "welding_repair" | "wholesale_clubs" | "wig_and_toupee_stores" | "wires_money_orders" | "womens_accessory_and_specialty_shops" | "womens_ready_to_wear_stores" | "wrecking_and_salvage_yards";
+export type IssuingCardAuthorizationControlsBlockedCategories = "ac_refrigeration_repair" | "accounting_bookkeeping_services" | "advertising_services" | "agricultural_cooperative" | "airlines_air_carriers" | "airports_flying_fields" | "ambulance_services" | "amusement_parks_carnivals" | "antique_reproductions" | "antique_shops" | "aquariums" | "architectural_surveying_services" | "art_dealers_and_galleries" | "artists_supply_and_craft_shops" | "auto_and_home_supply_stores" | "auto_body_repair_shops" | "auto_paint_shops" | "auto_service_shops" | "automated_cash_disburse" | "automated_fuel_dispensers" | "automobile_associations" | "automotive_parts_and_accessories_stores" | "automotive_tire_stores" | "bail_and_bond_payments" | "bakeries" | "bands_orchestras" | "barber_and_beauty_shops" | "betting_casino_gambling" | "bicycle_shops" | "billiard_pool_establishments" | "boat_dealers" | "boat_rentals_and_leases" | "book_stores" | "books_periodicals_and_newspapers" | "bowling_alleys" | "bus_lines" | "business_secretarial_schools" | "buying_shopping_services" | "cable_satellite_and_other_pay_television_and_radio" | "camera_and_photographic_supply_stores" | "candy_nut_and_confectionery_stores" | "car_and_truck_dealers_new_used" | "car_and_truck_dealers_used_only" | "car_rental_agencies" | "car_washes" | "carpentry_services" | "carpet_upholstery_cleaning" | "caterers" | "charitable_and_social_service_organizations_fundraising" | "chemicals_and_allied_products" | "child_care_services" | "childrens_and_infants_wear_stores" | "chiropodists_podiatrists" | "chiropractors" | "cigar_stores_and_stands" | "civic_social_fraternal_associations" | "cleaning_and_maintenance" | "clothing_rental" | "colleges_universities" | "commercial_equipment" | "commercial_footwear" | "commercial_photography_art_and_graphics" | "commuter_transport_and_ferries" | "computer_network_services" | "computer_programming" | "computer_repair" | "computer_software_stores" | "computers_peripherals_and_software" | "concrete_work_services" | "construction_materials" | "consulting_public_relations" | "correspondence_schools" | "cosmetic_stores" | "counseling_services" | "country_clubs" | "courier_services" | "court_costs" | "credit_reporting_agencies" | "cruise_lines" | "dairy_products_stores" | "dance_hall_studios_schools" | "dating_escort_services" | "dentists_orthodontists" | "department_stores" | "detective_agencies" | "digital_goods_applications" | "digital_goods_games" | "digital_goods_large_volume" | "digital_goods_media" | "direct_marketing_catalog_merchant" | "direct_marketing_combination_catalog_and_retail_merchant" | "direct_marketing_inbound_telemarketing" | "direct_marketing_insurance_services" | "direct_marketing_other" | "direct_marketing_outbound_telemarketing" | "direct_marketing_subscription" | "direct_marketing_travel" | "discount_stores" | "doctors" | "door_to_door_sales" | "drapery_window_covering_and_upholstery_stores" | "drinking_places" | "drug_stores_and_pharmacies" | "drugs_drug_proprietaries_and_druggist_sundries" | "dry_cleaners" | "durable_goods" | "duty_free_stores" | "eating_places_restaurants" | "educational_services" | "electric_razor_stores" | "electric_vehicle_charging" | "electrical_parts_and_equipment" | "electrical_services" | "electronics_repair_shops" | "electronics_stores" | "elementary_secondary_schools" | "emergency_services_gcas_visa_use_only" | "employment_temp_agencies" | "equipment_rental" | "exterminating_services" | "family_clothing_stores" | "fast_food_restaurants" | "financial_institutions" | "fines_government_administrative_entities" | "fireplace_fireplace_screens_and_accessories_stores" | "floor_covering_stores" | "florists" | "florists_supplies_nursery_stock_and_flowers" | "freezer_and_locker_meat_provisioners" | "fuel_dealers_non_automotive" | "funeral_services_crematories" | "furniture_home_furnishings_and_equipment_stores_except_appliances" | "furniture_repair_refinishing" | "furriers_and_fur_shops" | "general_services" | "gift_card_novelty_and_souvenir_shops" | "glass_paint_and_wallpaper_stores" | "glassware_crystal_stores" | "golf_courses_public" | "government_licensed_horse_dog_racing_us_region_only" | "government_licensed_online_casions_online_gambling_us_region_only" | "government_owned_lotteries_non_us_region" | "government_owned_lotteries_us_region_only" | "government_services" | "grocery_stores_supermarkets" | "hardware_equipment_and_supplies" | "hardware_stores" | "health_and_beauty_spas" | "hearing_aids_sales_and_supplies" | "heating_plumbing_a_c" | "hobby_toy_and_game_shops" | "home_supply_warehouse_stores" | "hospitals" | "hotels_motels_and_resorts" | "household_appliance_stores" | "industrial_supplies" | "information_retrieval_services" | "insurance_default" | "insurance_underwriting_premiums" | "intra_company_purchases" | "jewelry_stores_watches_clocks_and_silverware_stores" | "landscaping_services" | "laundries" | "laundry_cleaning_services" | "legal_services_attorneys" | "luggage_and_leather_goods_stores" | "lumber_building_materials_stores" | "manual_cash_disburse" | "marinas_service_and_supplies" | "marketplaces" | "masonry_stonework_and_plaster" | "massage_parlors" | "medical_and_dental_labs" | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies" | "medical_services" | "membership_organizations" | "mens_and_boys_clothing_and_accessories_stores" | "mens_womens_clothing_stores" | "metal_service_centers" | "miscellaneous" | "miscellaneous_apparel_and_accessory_shops" | "miscellaneous_auto_dealers" | "miscellaneous_business_services" | "miscellaneous_food_stores" | "miscellaneous_general_merchandise" | "miscellaneous_general_services" | "miscellaneous_home_furnishing_specialty_stores" | "miscellaneous_publishing_and_printing" | "miscellaneous_recreation_services" | "miscellaneous_repair_shops" | "miscellaneous_specialty_retail" | "mobile_home_dealers" | "motion_picture_theaters" | "motor_freight_carriers_and_trucking" | "motor_homes_dealers" | "motor_vehicle_supplies_and_new_parts" | "motorcycle_shops_and_dealers" | "motorcycle_shops_dealers" | "music_stores_musical_instruments_pianos_and_sheet_music" | "news_dealers_and_newsstands" | "non_fi_money_orders" | "non_fi_stored_value_card_purchase_load" | "nondurable_goods" | "nurseries_lawn_and_garden_supply_stores" | "nursing_personal_care" | "office_and_commercial_furniture" | "opticians_eyeglasses" | "optometrists_ophthalmologist" | "orthopedic_goods_prosthetic_devices" | "osteopaths" | "package_stores_beer_wine_and_liquor" | "paints_varnishes_and_supplies" | "parking_lots_garages" | "passenger_railways" | "pawn_shops" | "pet_shops_pet_food_and_supplies" | "petroleum_and_petroleum_products" | "photo_developing" | "photographic_photocopy_microfilm_equipment_and_supplies" | "photographic_studios" | "picture_video_production" | "piece_goods_notions_and_other_dry_goods" | "plumbing_heating_equipment_and_supplies" | "political_organizations" | "postal_services_government_only" | "precious_stones_and_metals_watches_and_jewelry" | "professional_services" | "public_warehousing_and_storage" | "quick_copy_repro_and_blueprint" | "railroads" | "real_estate_agents_and_managers_rentals" | "record_stores" | "recreational_vehicle_rentals" | "religious_goods_stores" | "religious_organizations" | "roofing_siding_sheet_metal" | "secretarial_support_services" | "security_brokers_dealers" | "service_stations" | "sewing_needlework_fabric_and_piece_goods_stores" | "shoe_repair_hat_cleaning" | "shoe_stores" | "small_appliance_repair" | "snowmobile_dealers" | "special_trade_services" | "specialty_cleaning" | "sporting_goods_stores" | "sporting_recreation_camps" | "sports_and_riding_apparel_stores" | "sports_clubs_fields" | "stamp_and_coin_stores" | "stationary_office_supplies_printing_and_writing_paper" | "stationery_stores_office_and_school_supply_stores" | "swimming_pools_sales" | "t_ui_travel_germany" | "tailors_alterations" | "tax_payments_government_agencies" | "tax_preparation_services" | "taxicabs_limousines" | "telecommunication_equipment_and_telephone_sales" | "telecommunication_services" | "telegraph_services" | "tent_and_awning_shops" | "testing_laboratories" | "theatrical_ticket_agencies" | "timeshares" | "tire_retreading_and_repair" | "tolls_bridge_fees" | "tourist_attractions_and_exhibits" | "towing_services" | "trailer_parks_campgrounds" | "transportation_services" | "travel_agencies_tour_operators" | "truck_stop_iteration" | "truck_utility_trailer_rentals" | "typesetting_plate_making_and_related_services" | "typewriter_stores" | "u_s_federal_government_agencies_or_departments" | "uniforms_commercial_clothing" | "used_merchandise_and_secondhand_stores" | "utilities" | "variety_stores" | "veterinary_services" | "video_amusement_game_supplies" | "video_game_arcades" | "video_tape_rental_stores" | "vocational_trade_schools" | "watch_jewelry_repair" | "welding_repair" | "wholesale_clubs" | "wig_and_toupee_stores" | "wires_money_orders" | "womens_accessory_and_specialty_shops" | "womens_ready_to_wear_stores" | "wrecking_and_salvage_yards" | OtherString;
 
-export type IssuingCardCancellationReason = "design_rejected" | "fulfillment_error" | "lost" | "stolen";
+export type IssuingCardCancellationReason = "design_rejected" | "fulfillment_error" | "lost" | "stolen" | OtherString;
 
-export type IssuingCardFraudWarningType = "card_testing_exposure" | "fraud_dispute_filed" | "third_party_reported" | "user_indicated_fraud";
+export type IssuingCardFraudWarningType = "card_testing_exposure" | "fraud_dispute_filed" | "third_party_reported" | "user_indicated_fraud" | OtherString;
 
-export type IssuingCardGooglePayIneligibleReason = "missing_agreement" | "missing_cardholder_contact" | "unsupported_region";
+export type IssuingCardGooglePayIneligibleReason = "missing_agreement" | "missing_cardholder_contact" | "unsupported_region" | OtherString;
 
-export type IssuingCardReplacementReason = "damaged" | "expired" | "fulfillment_error" | "lost" | "stolen";
+export type IssuingCardReplacementReason = "damaged" | "expired" | "fulfillment_error" | "lost" | "stolen" | OtherString;
 
-export type IssuingCardShippingAddressValidationMode = "disabled" | "normalization_only" | "validation_and_normalization";
+export type IssuingCardShippingAddressValidationMode = "disabled" | "normalization_only" | "validation_and_normalization" | OtherString;
 
-export type IssuingCardShippingAddressValidationResult = "indeterminate" | "likely_deliverable" | "likely_undeliverable";
+export type IssuingCardShippingAddressValidationResult = "indeterminate" | "likely_deliverable" | "likely_undeliverable" | OtherString;
 
-export type IssuingCardShippingCarrier = "correos" | "dhl" | "fedex" | "royal_mail" | "usps";
+export type IssuingCardShippingCarrier = "correos" | "dhl" | "fedex" | "royal_mail" | "usps" | OtherString;
 
-export type IssuingCardShippingService = "express" | "priority" | "standard";
+export type IssuingCardShippingService = "express" | "priority" | "standard" | OtherString;
 
-export type IssuingCardShippingStatus = "canceled" | "delivered" | "failure" | "pending" | "returned" | "shipped" | "submitted";
+export type IssuingCardShippingStatus = "canceled" | "delivered" | "failure" | "pending" | "returned" | "shipped" | "submitted" | OtherString;
 
-export type IssuingCardShippingType = "bulk" | "individual";
+export type IssuingCardShippingType = "bulk" | "individual" | OtherString;
 
-export type IssuingCardSpendingLimitCategories = "ac_refrigeration_repair" | "accounting_bookkeeping_services" | "advertising_services" | "agricultural_cooperative" | "airlines_air_carriers" | "airports_flying_fields" | "ambulance_services" | "amusement_parks_carnivals" | "antique_reproductions" | "antique_shops" | "aquariums" | "architectural_surveying_services" | "art_dealers_and_galleries" | "artists_supply_and_craft_shops" | "auto_and_home_supply_stores" | "auto_body_repair_shops" | "auto_paint_shops" | "auto_service_shops" | "automated_cash_disburse" | "automated_fuel_dispensers" | "automobile_associations" | "automotive_parts_and_accessories_stores" | "automotive_tire_stores" | "bail_and_bond_payments" | "bakeries" | "bands_orchestras" | "barber_and_beauty_shops" | "betting_casino_gambling" | "bicycle_shops" | "billiard_pool_establishments" | "boat_dealers" | "boat_rentals_and_leases" | "book_stores" | "books_periodicals_and_newspapers" | "bowling_alleys" | "bus_lines" | "business_secretarial_schools" | "buying_shopping_services" | "cable_satellite_and_other_pay_television_and_radio" | "camera_and_photographic_supply_stores" | "candy_nut_and_confectionery_stores" | "car_and_truck_dealers_new_used" | "car_and_truck_dealers_used_only" | "car_rental_agencies" | "car_washes" | "carpentry_services" | "carpet_upholstery_cleaning" | "caterers" | "charitable_and_social_service_organizations_fundraising" | "chemicals_and_allied_products" | "child_care_services" | "childrens_and_infants_wear_stores" | "chiropodists_podiatrists" | "chiropractors" | "cigar_stores_and_stands" | "civic_social_fraternal_associations" | "cleaning_and_maintenance" | "clothing_rental" | "colleges_universities" | "commercial_equipment" | "commercial_footwear" | "commercial_photography_art_and_graphics" | "commuter_transport_and_ferries" | "computer_network_services" | "computer_programming" | "computer_repair" | "computer_software_stores" | "computers_peripherals_and_software" | "concrete_work_services" | "construction_materials" | "consulting_public_relations" | "correspondence_schools" | "cosmetic_stores" | "counseling_services" | "country_clubs" | "courier_services" | "court_costs" | "credit_reporting_agencies" | "cruise_lines" | "dairy_products_stores" | "dance_hall_studios_schools" | "dating_escort_services" | "dentists_orthodontists" | "department_stores" | "detective_agencies" | "digital_goods_applications" | "digital_goods_games" | "digital_goods_large_volume" | "digital_goods_media" | "direct_marketing_catalog_merchant" | "direct_marketing_combination_catalog_and_retail_merchant" | "direct_marketing_inbound_telemarketing" | "direct_marketing_insurance_services" | "direct_marketing_other" | "direct_marketing_outbound_telemarketing" | "direct_marketing_subscription" | "direct_marketing_travel" | "discount_stores" | "doctors" | "door_to_door_sales" | "drapery_window_covering_and_upholstery_stores" | "drinking_places" | "drug_stores_and_pharmacies" | "drugs_drug_proprietaries_and_druggist_sundries" | "dry_cleaners" | "durable_goods" | "duty_free_stores" | "eating_places_restaurants" | "educational_services" | "electric_razor_stores" | "electric_vehicle_charging" | "electrical_parts_and_equipment" | "electrical_services" | "electronics_repair_shops" | "electronics_stores" | "elementary_secondary_schools" | "emergency_services_gcas_visa_use_only" | "employment_temp_agencies" | "equipment_rental" | "exterminating_services" | "family_clothing_stores" | "fast_food_restaurants" | "financial_institutions" | "fines_government_administrative_entities" | "fireplace_fireplace_screens_and_accessories_stores" | "floor_covering_stores" | "florists" | "florists_supplies_nursery_stock_and_flowers" | "freezer_and_locker_meat_provisioners" | "fuel_dealers_non_automotive" | "funeral_services_crematories" | "furniture_home_furnishings_and_equipment_stores_except_appliances" | "furniture_repair_refinishing" | "furriers_and_fur_shops" | "general_services" | "gift_card_novelty_and_souvenir_shops" | "glass_paint_and_wallpaper_stores" | "glassware_crystal_stores" | "golf_courses_public" | "government_licensed_horse_dog_racing_us_region_only" | "government_licensed_online_casions_online_gambling_us_region_only" | "government_owned_lotteries_non_us_region" | "government_owned_lotteries_us_region_only" | "government_services" | "grocery_stores_supermarkets" | "hardware_equipment_and_supplies" | "hardware_stores" | "health_and_beauty_spas" | "hearing_aids_sales_and_supplies" | "heating_plumbing_a_c" | "hobby_toy_and_game_shops" | "home_supply_warehouse_stores" | "hospitals" | "hotels_motels_and_resorts" | "household_appliance_stores" | "industrial_supplies" | "information_retrieval_services" | "insurance_default" | "insurance_underwriting_premiums" | "intra_company_purchases" | "jewelry_stores_watches_clocks_and_silverware_stores" | "landscaping_services" | "laundries" | "laundry_cleaning_services" | "legal_services_attorneys" | "luggage_and_leather_goods_stores" | "lumber_building_materials_stores" | "manual_cash_disburse" | "marinas_service_and_supplies" | "marketplaces" | "masonry_stonework_and_plaster" | "massage_parlors" | "medical_and_dental_labs" | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies" | "medical_services" | "membership_organizations" | "mens_and_boys_clothing_and_accessories_stores" | "mens_womens_clothing_stores" | "metal_service_centers" | "miscellaneous" | "miscellaneous_apparel_and_accessory_shops" | "miscellaneous_auto_dealers" | "miscellaneous_business_services" | "miscellaneous_food_stores" | "miscellaneous_general_merchandise" | "miscellaneous_general_services" | "miscellaneous_home_furnishing_specialty_stores" | "miscellaneous_publishing_and_printing" | "miscellaneous_recreation_services" | "miscellaneous_repair_shops" | "miscellaneous_specialty_retail" | "mobile_home_dealers" | "motion_picture_theaters" | "motor_freight_carriers_and_trucking" | "motor_homes_dealers" | "motor_vehicle_supplies_and_new_parts" | "motorcycle_shops_and_dealers" | "motorcycle_shops_dealers" | "music_stores_musical_instruments_pianos_and_sheet_music" | "news_dealers_and_newsstands" | "non_fi_money_orders" | "non_fi_stored_value_card_purchase_load" | "nondurable_goods" | "nurseries_lawn_and_garden_supply_stores" | "nursing_personal_care" | "office_and_commercial_furniture" | "opticians_eyeglasses" | "optometrists_ophthalmologist" | "orthopedic_goods_prosthetic_devices" | "osteopaths" | "package_stores_beer_wine_and_liquor" | "paints_varnishes_and_supplies" | "parking_lots_garages" | "passenger_railways" | "pawn_shops" | "pet_shops_pet_food_and_supplies" | "petroleum_and_petroleum_products" | "photo_developing" | "photographic_photocopy_microfilm_equipment_and_supplies" | "photographic_studios" | "picture_video_production" | "piece_goods_notions_and_other_dry_goods" | "plumbing_heating_equipment_and_supplies" | "political_organizations" | "postal_services_government_only" | "precious_stones_and_metals_watches_and_jewelry" | "professional_services" | "public_warehousing_and_storage" | "quick_copy_repro_and_blueprint" | "railroads" | "real_estate_agents_and_managers_rentals" | "record_stores" | "recreational_vehicle_rentals" | "religious_goods_stores" | "religious_organizations" | "roofing_siding_sheet_metal" | "secretarial_support_services" | "security_brokers_dealers" | "service_stations" | "sewing_needlework_fabric_and_piece_goods_stores" | "shoe_repair_hat_cleaning" | "shoe_stores" | "small_appliance_repair" | "snowmobile_dealers" | "special_trade_services" | "specialty_cleaning" | "sporting_goods_stores" | "sporting_recreation_camps" | "sports_and_riding_apparel_stores" | "sports_clubs_fields" | "stamp_and_coin_stores" | "stationary_office_supplies_printing_and_writing_paper" | "stationery_stores_office_and_school_supply_stores" | "swimming_pools_sales" | "t_ui_travel_germany" | "tailors_alterations" | "tax_payments_government_agencies" | "tax_preparation_services" | "taxicabs_limousines" | "telecommunication_equipment_and_telephone_sales" | "telecommunication_services" | "telegraph_services" | "tent_and_awning_shops" | "testing_laboratories" | "theatrical_ticket_agencies" | "timeshares" | "tire_retreading_and_repair" | "tolls_bridge_fees" | "tourist_attractions_and_exhibits" | "towing_services" | "trailer_parks_campgrounds" | "transportation_services" | "travel_agencies_tour_operators" | "truck_stop_iteration" | "truck_utility_trailer_rentals" | "typesetting_plate_making_and_related_services" | "typewriter_stores" | "u_s_federal_government_agencies_or_departments" | "uniforms_commercial_clothing" | "used_merchandise_and_secondhand_stores" | "utilities" | "variety_stores" | "veterinary_services" | "video_amusement_game_supplies" | "video_game_arcades" | "video_tape_rental_stores" | "vocational_trade_schools" | "watch_jewelry_repair" | "welding_repair" | "wholesale_clubs" | "wig_and_toupee_stores" | "wires_money_orders" | "womens_accessory_and_specialty_shops" | "womens_ready_to_wear_stores" | "wrecking_and_salvage_yards";
+export type IssuingCardSpendingLimitCategories = "ac_refrigeration_repair" | "accounting_bookkeeping_services" | "advertising_services" | "agricultural_cooperative" | "airlines_air_carriers" | "airports_flying_fields" | "ambulance_services" | "amusement_parks_carnivals" | "antique_reproductions" | "antique_shops" | "aquariums" | "architectural_surveying_services" | "art_dealers_and_galleries" | "artists_supply_and_craft_shops" | "auto_and_home_supply_stores" | "auto_body_repair_shops" | "auto_paint_shops" | "auto_service_shops" | "automated_cash_disburse" | "automated_fuel_dispensers" | "automobile_associations" | "automotive_parts_and_accessories_stores" | "automotive_tire_stores" | "bail_and_bond_payments" | "bakeries" | "bands_orchestras" | "barber_and_beauty_shops" | "betting_casino_gambling" | "bicycle_shops" | "billiard_pool_establishments" | "boat_dealers" | "boat_rentals_and_leases" | "book_stores" | "books_periodicals_and_newspapers" | "bowling_alleys" | "bus_lines" | "business_secretarial_schools" | "buying_shopping_services" | "cable_satellite_and_other_pay_television_and_radio" | "camera_and_photographic_supply_stores" | "candy_nut_and_confectionery_stores" | "car_and_truck_dealers_new_used" | "car_and_truck_dealers_used_only" | "car_rental_agencies" | "car_washes" | "carpentry_services" | "carpet_upholstery_cleaning" | "caterers" | "charitable_and_social_service_organizations_fundraising" | "chemicals_and_allied_products" | "child_care_services" | "childrens_and_infants_wear_stores" | "chiropodists_podiatrists" | "chiropractors" | "cigar_stores_and_stands" | "civic_social_fraternal_associations" | "cleaning_and_maintenance" | "clothing_rental" | "colleges_universities" | "commercial_equipment" | "commercial_footwear" | "commercial_photography_art_and_graphics" | "commuter_transport_and_ferries" | "computer_network_services" | "computer_programming" | "computer_repair" | "computer_software_stores" | "computers_peripherals_and_software" | "concrete_work_services" | "construction_materials" | "consulting_public_relations" | "correspondence_schools" | "cosmetic_stores" | "counseling_services" | "country_clubs" | "courier_services" | "court_costs" | "credit_reporting_agencies" | "cruise_lines" | "dairy_products_stores" | "dance_hall_studios_schools" | "dating_escort_services" | "dentists_orthodontists" | "department_stores" | "detective_agencies" | "digital_goods_applications" | "digital_goods_games" | "digital_goods_large_volume" | "digital_goods_media" | "direct_marketing_catalog_merchant" | "direct_marketing_combination_catalog_and_retail_merchant" | "direct_marketing_inbound_telemarketing" | "direct_marketing_insurance_services" | "direct_marketing_other" | "direct_marketing_outbound_telemarketing" | "direct_marketing_subscription" | "direct_marketing_travel" | "discount_stores" | "doctors" | "door_to_door_sales" | "drapery_window_covering_and_upholstery_stores" | "drinking_places" | "drug_stores_and_pharmacies" | "drugs_drug_proprietaries_and_druggist_sundries" | "dry_cleaners" | "durable_goods" | "duty_free_stores" | "eating_places_restaurants" | "educational_services" | "electric_razor_stores" | "electric_vehicle_charging" | "electrical_parts_and_equipment" | "electrical_services" | "electronics_repair_shops" | "electronics_stores" | "elementary_secondary_schools" | "emergency_services_gcas_visa_use_only" | "employment_temp_agencies" | "equipment_rental" | "exterminating_services" | "family_clothing_stores" | "fast_food_restaurants" | "financial_institutions" | "fines_government_administrative_entities" | "fireplace_fireplace_screens_and_accessories_stores" | "floor_covering_stores" | "florists" | "florists_supplies_nursery_stock_and_flowers" | "freezer_and_locker_meat_provisioners" | "fuel_dealers_non_automotive" | "funeral_services_crematories" | "furniture_home_furnishings_and_equipment_stores_except_appliances" | "furniture_repair_refinishing" | "furriers_and_fur_shops" | "general_services" | "gift_card_novelty_and_souvenir_shops" | "glass_paint_and_wallpaper_stores" | "glassware_crystal_stores" | "golf_courses_public" | "government_licensed_horse_dog_racing_us_region_only" | "government_licensed_online_casions_online_gambling_us_region_only" | "government_owned_lotteries_non_us_region" | "government_owned_lotteries_us_region_only" | "government_services" | "grocery_stores_supermarkets" | "hardware_equipment_and_supplies" | "hardware_stores" | "health_and_beauty_spas" | "hearing_aids_sales_and_supplies" | "heating_plumbing_a_c" | "hobby_toy_and_game_shops" | "home_supply_warehouse_stores" | "hospitals" | "hotels_motels_and_resorts" | "household_appliance_stores" | "industrial_supplies" | "information_retrieval_services" | "insurance_default" | "insurance_underwriting_premiums" | "intra_company_purchases" | "jewelry_stores_watches_clocks_and_silverware_stores" | "landscaping_services" | "laundries" | "laundry_cleaning_services" | "legal_services_attorneys" | "luggage_and_leather_goods_stores" | "lumber_building_materials_stores" | "manual_cash_disburse" | "marinas_service_and_supplies" | "marketplaces" | "masonry_stonework_and_plaster" | "massage_parlors" | "medical_and_dental_labs" | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies" | "medical_services" | "membership_organizations" | "mens_and_boys_clothing_and_accessories_stores" | "mens_womens_clothing_stores" | "metal_service_centers" | "miscellaneous" | "miscellaneous_apparel_and_accessory_shops" | "miscellaneous_auto_dealers" | "miscellaneous_business_services" | "miscellaneous_food_stores" | "miscellaneous_general_merchandise" | "miscellaneous_general_services" | "miscellaneous_home_furnishing_specialty_stores" | "miscellaneous_publishing_and_printing" | "miscellaneous_recreation_services" | "miscellaneous_repair_shops" | "miscellaneous_specialty_retail" | "mobile_home_dealers" | "motion_picture_theaters" | "motor_freight_carriers_and_trucking" | "motor_homes_dealers" | "motor_vehicle_supplies_and_new_parts" | "motorcycle_shops_and_dealers" | "motorcycle_shops_dealers" | "music_stores_musical_instruments_pianos_and_sheet_music" | "news_dealers_and_newsstands" | "non_fi_money_orders" | "non_fi_stored_value_card_purchase_load" | "nondurable_goods" | "nurseries_lawn_and_garden_supply_stores" | "nursing_personal_care" | "office_and_commercial_furniture" | "opticians_eyeglasses" | "optometrists_ophthalmologist" | "orthopedic_goods_prosthetic_devices" | "osteopaths" | "package_stores_beer_wine_and_liquor" | "paints_varnishes_and_supplies" | "parking_lots_garages" | "passenger_railways" | "pawn_shops" | "pet_shops_pet_food_and_supplies" | "petroleum_and_petroleum_products" | "photo_developing" | "photographic_photocopy_microfilm_equipment_and_supplies" | "photographic_studios" | "picture_video_production" | "piece_goods_notions_and_other_dry_goods" | "plumbing_heating_equipment_and_supplies" | "political_organizations" | "postal_services_government_only" | "precious_stones_and_metals_watches_and_jewelry" | "professional_services" | "public_warehousing_and_storage" | "quick_copy_repro_and_blueprint" | "railroads" | "real_estate_agents_and_managers_rentals" | "record_stores" | "recreational_vehicle_rentals" | "religious_goods_stores" | "religious_organizations" | "roofing_siding_sheet_metal" | "secretarial_support_services" | "security_brokers_dealers" | "service_stations" | "sewing_needlework_fabric_and_piece_goods_stores" | "shoe_repair_hat_cleaning" | "shoe_stores" | "small_appliance_repair" | "snowmobile_dealers" | "special_trade_services" | "specialty_cleaning" | "sporting_goods_stores" | "sporting_recreation_camps" | "sports_and_riding_apparel_stores" | "sports_clubs_fields" | "stamp_and_coin_stores" | "stationary_office_supplies_printing_and_writing_paper" | "stationery_stores_office_and_school_supply_stores" | "swimming_pools_sales" | "t_ui_travel_germany" | "tailors_alterations" | "tax_payments_government_agencies" | "tax_preparation_services" | "taxicabs_limousines" | "telecommunication_equipment_and_telephone_sales" | "telecommunication_services" | "telegraph_services" | "tent_and_awning_shops" | "testing_laboratories" | "theatrical_ticket_agencies" | "timeshares" | "tire_retreading_and_repair" | "tolls_bridge_fees" | "tourist_attractions_and_exhibits" | "towing_services" | "trailer_parks_campgrounds" | "transportation_services" | "travel_agencies_tour_operators" | "truck_stop_iteration" | "truck_utility_trailer_rentals" | "typesetting_plate_making_and_related_services" | "typewriter_stores" | "u_s_federal_government_agencies_or_departments" | "uniforms_commercial_clothing" | "used_merchandise_and_secondhand_stores" | "utilities" | "variety_stores" | "veterinary_services" | "video_amusement_game_supplies" | "video_game_arcades" | "video_tape_rental_stores" | "vocational_trade_schools" | "watch_jewelry_repair" | "welding_repair" | "wholesale_clubs" | "wig_and_toupee_stores" | "wires_money_orders" | "womens_accessory_and_specialty_shops" | "womens_ready_to_wear_stores" | "wrecking_and_salvage_yards" | OtherString;
 
-export type IssuingCardSpendingLimitInterval = "all_time" | "daily" | "monthly" | "per_authorization" | "weekly" | "yearly";
+export type IssuingCardSpendingLimitInterval = "all_time" | "daily" | "monthly" | "per_authorization" | "weekly" | "yearly" | OtherString;
 
-export type IssuingCardStatus = "active" | "canceled" | "inactive";
+export type IssuingCardStatus = "active" | "canceled" | "inactive" | OtherString;
 
-export type IssuingCardType = "physical" | "virtual";
+export type IssuingCardType = "physical" | "virtual" | OtherString;
 
-export type IssuingCardholderAuthorizationControlsAllowedCardPresences = "not_present" | "present";
+export type IssuingCardholderAuthorizationControlsAllowedCardPresences = "not_present" | "present" | OtherString;
 
-export type IssuingCardholderAuthorizationControlsAllowedCategories = "ac_refrigeration_repair" | "accounting_bookkeeping_services" | "advertising_services" | "agricultural_cooperative" | "airlines_air_carriers" | "airports_flying_fields" | "ambulance_services" | "amusement_parks_carnivals" | "antique_reproductions" | "antique_shops" | "aquariums" | "architectural_surveying_services" | "art_dealers_and_galleries" | "artists_supply_and_craft_shops" | "auto_and_home_supply_stores" | "auto_body_repair_shops" | "auto_paint_shops" | "auto_service_shops" | "automated_cash_disburse" | "automated_fuel_dispensers" | "automobile_associations" | "automotive_parts_and_accessories_stores" | "automotive_tire_stores" | "bail_and_bond_payments" | "bakeries" | "bands_orchestras" | "barber_and_beauty_shops" | "betting_casino_gambling" | "bicycle_shops" | "billiard_pool_establishments" | "boat_dealers" | "boat_rentals_and_leases" | "book_stores" | "books_periodicals_and_newspapers" | "bowling_alleys" | "bus_lines" | "business_secretarial_schools" | "buying_shopping_services" | "cable_satellite_and_other_pay_television_and_radio" | "camera_and_photographic_supply_stores" | "candy_nut_and_confectionery_stores" | "car_and_truck_dealers_new_used" | "car_and_truck_dealers_used_only" | "car_rental_agencies" | "car_washes" | "carpentry_services" | "carpet_upholstery_cleaning" | "caterers" | "charitable_and_social_service_organizations_fundraising" | "chemicals_and_allied_products" | "child_care_services" | "childrens_and_infants_wear_stores" | "chiropodists_podiatrists" | "chiropractors" | "cigar_stores_and_stands" | "civic_social_fraternal_associations" | "cleaning_and_maintenance" | "clothing_rental" | "colleges_universities" | "commercial_equipment" | "commercial_footwear" | "commercial_photography_art_and_graphics" | "commuter_transport_and_ferries" | "computer_network_services" | "computer_programming" | "computer_repair" | "computer_software_stores" | "computers_peripherals_and_software" | "concrete_work_services" | "construction_materials" | "consulting_public_relations" | "correspondence_schools" | "cosmetic_stores" | "counseling_services" | "country_clubs" | "courier_services" | "court_costs" | "credit_reporting_agencies" | "cruise_lines" | "dairy_products_stores" | "dance_hall_studios_schools" | "dating_escort_services" | "dentists_orthodontists" | "department_stores" | "detective_agencies" | "digital_goods_applications" | "digital_goods_games" | "digital_goods_large_volume" | "digital_goods_media" | "direct_marketing_catalog_merchant" | "direct_marketing_combination_catalog_and_retail_merchant" | "direct_marketing_inbound_telemarketing" | "direct_marketing_insurance_services" | "direct_marketing_other" | "direct_marketing_outbound_telemarketing" | "direct_marketing_subscription" | "direct_marketing_travel" | "discount_stores" | "doctors" | "door_to_door_sales" | "drapery_window_covering_and_upholstery_stores" | "drinking_places" | "drug_stores_and_pharmacies" | "drugs_drug_proprietaries_and_druggist_sundries" | "dry_cleaners" | "durable_goods" | "duty_free_stores" | "eating_places_restaurants" | "educational_services" | "electric_razor_stores" | "electric_vehicle_charging" | "electrical_parts_and_equipment" | "electrical_services" | "electronics_repair_shops" | "electronics_stores" | "elementary_secondary_schools" | "emergency_services_gcas_visa_use_only" | "employment_temp_agencies" | "equipment_rental" | "exterminating_services" | "family_clothing_stores" | "fast_food_restaurants" | "financial_institutions" | "fines_government_administrative_entities" | "fireplace_fireplace_screens_and_accessories_stores" | "floor_covering_stores" | "florists" | "florists_supplies_nursery_stock_and_flowers" | "freezer_and_locker_meat_provisioners" | "fuel_dealers_non_automotive" | "funeral_services_crematories" | "furniture_home_furnishings_and_equipment_stores_except_appliances" | "furniture_repair_refinishing" | "furriers_and_fur_shops" | "general_services" | "gift_card_novelty_and_souvenir_shops" | "glass_paint_and_wallpaper_stores" | "glassware_crystal_stores" | "golf_courses_public" | "government_licensed_horse_dog_racing_us_region_only" | "government_licensed_online_casions_online_gambling_us_region_only" | "government_owned_lotteries_non_us_region" | "government_owned_lotteries_us_region_only" | "government_services" | "grocery_stores_supermarkets" | "hardware_equipment_and_supplies" | "hardware_stores" | "health_and_beauty_spas" | "hearing_aids_sales_and_supplies" | "heating_plumbing_a_c" | "hobby_toy_and_game_shops" | "home_supply_warehouse_stores" | "hospitals" | "hotels_motels_and_resorts" | "household_appliance_stores" | "industrial_supplies" | "information_retrieval_services" | "insurance_default" | "insurance_underwriting_premiums" | "intra_company_purchases" | "jewelry_stores_watches_clocks_and_silverware_stores" | "landscaping_services" | "laundries" | "laundry_cleaning_services" | "legal_services_attorneys" | "luggage_and_leather_goods_stores" | "lumber_building_materials_stores" | "manual_cash_disburse" | "marinas_service_and_supplies" | "marketplaces" | "masonry_stonework_and_plaster" | "massage_parlors" | "medical_and_dental_labs" | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies" | "medical_services" | "membership_organizations" | "mens_and_boys_clothing_and_accessories_stores" | "mens_womens_clothing_stores" | "metal_service_centers" | "miscellaneous" | "miscellaneous_apparel_and_accessory_shops" | "miscellaneous_auto_dealers" | "miscellaneous_business_services" | "miscellaneous_food_stores" | "miscellaneous_general_merchandise" | "miscellaneous_general_services" | "miscellaneous_home_furnishing_specialty_stores" | "miscellaneous_publishing_and_printing" | "miscellaneous_recreation_services" | "miscellaneous_repair_shops" | "miscellaneous_specialty_retail" | "mobile_home_dealers" | "motion_picture_theaters" | "motor_freight_carriers_and_trucking" | "motor_homes_dealers" | "motor_vehicle_supplies_and_new_parts" | "motorcycle_shops_and_dealers" | "motorcycle_shops_dealers" | "music_stores_musical_instruments_pianos_and_sheet_music" | "news_dealers_and_newsstands" | "non_fi_money_orders" | "non_fi_stored_value_card_purchase_load" | "nondurable_goods" | "nurseries_lawn_and_garden_supply_stores" | "nursing_personal_care" | "office_and_commercial_furniture" | "opticians_eyeglasses" | "optometrists_ophthalmologist" | "orthopedic_goods_prosthetic_devices" | "osteopaths" | "package_stores_beer_wine_and_liquor" | "paints_varnishes_and_supplies" | "parking_lots_garages" | "passenger_railways" | "pawn_shops" | "pet_shops_pet_food_and_supplies" | "petroleum_and_petroleum_products" | "photo_developing" | "photographic_photocopy_microfilm_equipment_and_supplies" | "photographic_studios" | "picture_video_production" | "piece_goods_notions_and_other_dry_goods" | "plumbing_heating_equipment_and_supplies" | "political_organizations" | "postal_services_government_only" | "precious_stones_and_metals_watches_and_jewelry" | "professional_services" | "public_warehousing_and_storage" | "quick_copy_repro_and_blueprint" | "railroads" | "real_estate_agents_and_managers_rentals" | "record_stores" | "recreational_vehicle_rentals" | "religious_goods_stores" | "religious_organizations" | "roofing_siding_sheet_metal" | "secretarial_support_services" | "security_brokers_dealers" | "service_stations" | "sewing_needlework_fabric_and_piece_goods_stores" | "shoe_repair_hat_cleaning" | "shoe_stores" | "small_appliance_repair" | "snowmobile_dealers" | "special_trade_services" | "specialty_cleaning" | "sporting_goods_stores" | "sporting_recreation_camps" | "sports_and_riding_apparel_stores" | "sports_clubs_fields" | "stamp_and_coin_stores" | "stationary_office_supplies_printing_and_writing_paper" | "stationery_stores_office_and_school_supply_stores" | "swimming_pools_sales" | "t_ui_travel_germany" | "tailors_alterations" | "tax_payments_government_agencies" | "tax_preparation_services" | "taxicabs_limousines" | "telecommunication_equipment_and_telephone_sales" | "telecommunication_services" | "telegraph_services" | "tent_and_awning_shops" | "testing_laboratories" | "theatrical_ticket_agencies" | "timeshares" | "tire_retreading_and_repair" | "tolls_bridge_fees" | "tourist_attractions_and_exhibits" | "towing_services" | "trailer_parks_campgrounds" | "transportation_services" | "travel_agencies_tour_operators" | "truck_stop_iteration" | "truck_utility_trailer_rentals" | "typesetting_plate_making_and_related_services" | "typewriter_stores" | "u_s_federal_government_agencies_or_departments" | "uniforms_commercial_clothing" | "used_merchandise_and_secondhand_stores" | "utilities" | "variety_stores" | "veterinary_services" | "video_amusement_game_supplies" | "video_game_arcades" | "video_tape_rental_stores" | "vocational_trade_schools" | "watch_jewelry_repair" | "welding_repair" | "wholesale_clubs" | "wig_and_toupee_stores" | "wires_money_orders" | "womens_accessory_and_specialty_shops" | "womens_ready_to_wear_stores" | "wrecking_and_salvage_yards";
+export type IssuingCardholderAuthorizationControlsAllowedCategories = "ac_refrigeration_repair" | "accounting_bookkeeping_services" | "advertising_services" | "agricultural_cooperative" | "airlines_air_carriers" | "airports_flying_fields" | "ambulance_services" | "amusement_parks_carnivals" | "antique_reproductions" | "antique_shops" | "aquariums" | "architectural_surveying_services" | "art_dealers_and_galleries" | "artists_supply_and_craft_shops" | "auto_and_home_supply_stores" | "auto_body_repair_shops" | "auto_paint_shops" | "auto_service_shops" | "automated_cash_disburse" | "automated_fuel_dispensers" | "automobile_associations" | "automotive_parts_and_accessories_stores" | "automotive_tire_stores" | "bail_and_bond_payments" | "bakeries" | "bands_orchestras" | "barber_and_beauty_shops" | "betting_casino_gambling" | "bicycle_shops" | "billiard_pool_establishments" | "boat_dealers" | "boat_rentals_and_leases" | "book_stores" | "books_periodicals_and_newspapers" | "bowling_alleys" | "bus_lines" | "business_secretarial_schools" | "buying_shopping_services" | "cable_satellite_and_other_pay_television_and_radio" | "camera_and_photographic_supply_stores" | "candy_nut_and_confectionery_stores" | "car_and_truck_dealers_new_used" | "car_and_truck_dealers_used_only" | "car_rental_agencies" | "car_washes" | "carpentry_services" | "carpet_upholstery_cleaning" | "caterers" | "charitable_and_social_service_organizations_fundraising" | "chemicals_and_allied_products" | "child_care_services" | "childrens_and_infants_wear_stores" | "chiropodists_podiatrists" | "chiropractors" | "cigar_stores_and_stands" | "civic_social_fraternal_associations" | "cleaning_and_maintenance" | "clothing_rental" | "colleges_universities" | "commercial_equipment" | "commercial_footwear" | "commercial_photography_art_and_graphics" | "commuter_transport_and_ferries" | "computer_network_services" | "computer_programming" | "computer_repair" | "computer_software_stores" | "computers_peripherals_and_software" | "concrete_work_services" | "construction_materials" | "consulting_public_relations" | "correspondence_schools" | "cosmetic_stores" | "counseling_services" | "country_clubs" | "courier_services" | "court_costs" | "credit_reporting_agencies" | "cruise_lines" | "dairy_products_stores" | "dance_hall_studios_schools" | "dating_escort_services" | "dentists_orthodontists" | "department_stores" | "detective_agencies" | "digital_goods_applications" | "digital_goods_games" | "digital_goods_large_volume" | "digital_goods_media" | "direct_marketing_catalog_merchant" | "direct_marketing_combination_catalog_and_retail_merchant" | "direct_marketing_inbound_telemarketing" | "direct_marketing_insurance_services" | "direct_marketing_other" | "direct_marketing_outbound_telemarketing" | "direct_marketing_subscription" | "direct_marketing_travel" | "discount_stores" | "doctors" | "door_to_door_sales" | "drapery_window_covering_and_upholstery_stores" | "drinking_places" | "drug_stores_and_pharmacies" | "drugs_drug_proprietaries_and_druggist_sundries" | "dry_cleaners" | "durable_goods" | "duty_free_stores" | "eating_places_restaurants" | "educational_services" | "electric_razor_stores" | "electric_vehicle_charging" | "electrical_parts_and_equipment" | "electrical_services" | "electronics_repair_shops" | "electronics_stores" | "elementary_secondary_schools" | "emergency_services_gcas_visa_use_only" | "employment_temp_agencies" | "equipment_rental" | "exterminating_services" | "family_clothing_stores" | "fast_food_restaurants" | "financial_institutions" | "fines_government_administrative_entities" | "fireplace_fireplace_screens_and_accessories_stores" | "floor_covering_stores" | "florists" | "florists_supplies_nursery_stock_and_flowers" | "freezer_and_locker_meat_provisioners" | "fuel_dealers_non_automotive" | "funeral_services_crematories" | "furniture_home_furnishings_and_equipment_stores_except_appliances" | "furniture_repair_refinishing" | "furriers_and_fur_shops" | "general_services" | "gift_card_novelty_and_souvenir_shops" | "glass_paint_and_wallpaper_stores" | "glassware_crystal_stores" | "golf_courses_public" | "government_licensed_horse_dog_racing_us_region_only" | "government_licensed_online_casions_online_gambling_us_region_only" | "government_owned_lotteries_non_us_region" | "government_owned_lotteries_us_region_only" | "government_services" | "grocery_stores_supermarkets" | "hardware_equipment_and_supplies" | "hardware_stores" | "health_and_beauty_spas" | "hearing_aids_sales_and_supplies" | "heating_plumbing_a_c" | "hobby_toy_and_game_shops" | "home_supply_warehouse_stores" | "hospitals" | "hotels_motels_and_resorts" | "household_appliance_stores" | "industrial_supplies" | "information_retrieval_services" | "insurance_default" | "insurance_underwriting_premiums" | "intra_company_purchases" | "jewelry_stores_watches_clocks_and_silverware_stores" | "landscaping_services" | "laundries" | "laundry_cleaning_services" | "legal_services_attorneys" | "luggage_and_leather_goods_stores" | "lumber_building_materials_stores" | "manual_cash_disburse" | "marinas_service_and_supplies" | "marketplaces" | "masonry_stonework_and_plaster" | "massage_parlors" | "medical_and_dental_labs" | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies" | "medical_services" | "membership_organizations" | "mens_and_boys_clothing_and_accessories_stores" | "mens_womens_clothing_stores" | "metal_service_centers" | "miscellaneous" | "miscellaneous_apparel_and_accessory_shops" | "miscellaneous_auto_dealers" | "miscellaneous_business_services" | "miscellaneous_food_stores" | "miscellaneous_general_merchandise" | "miscellaneous_general_services" | "miscellaneous_home_furnishing_specialty_stores" | "miscellaneous_publishing_and_printing" | "miscellaneous_recreation_services" | "miscellaneous_repair_shops" | "miscellaneous_specialty_retail" | "mobile_home_dealers" | "motion_picture_theaters" | "motor_freight_carriers_and_trucking" | "motor_homes_dealers" | "motor_vehicle_supplies_and_new_parts" | "motorcycle_shops_and_dealers" | "motorcycle_shops_dealers" | "music_stores_musical_instruments_pianos_and_sheet_music" | "news_dealers_and_newsstands" | "non_fi_money_orders" | "non_fi_stored_value_card_purchase_load" | "nondurable_goods" | "nurseries_lawn_and_garden_supply_stores" | "nursing_personal_care" | "office_and_commercial_furniture" | "opticians_eyeglasses" | "optometrists_ophthalmologist" | "orthopedic_goods_prosthetic_devices" | "osteopaths" | "package_stores_beer_wine_and_liquor" | "paints_varnishes_and_supplies" | "parking_lots_garages" | "passenger_railways" | "pawn_shops" | "pet_shops_pet_food_and_supplies" | "petroleum_and_petroleum_products" | "photo_developing" | "photographic_photocopy_microfilm_equipment_and_supplies" | "photographic_studios" | "picture_video_production" | "piece_goods_notions_and_other_dry_goods" | "plumbing_heating_equipment_and_supplies" | "political_organizations" | "postal_services_government_only" | "precious_stones_and_metals_watches_and_jewelry" | "professional_services" | "public_warehousing_and_storage" | "quick_copy_repro_and_blueprint" | "railroads" | "real_estate_agents_and_managers_rentals" | "record_stores" | "recreational_vehicle_rentals" | "religious_goods_stores" | "religious_organizations" | "roofing_siding_sheet_metal" | "secretarial_support_services" | "security_brokers_dealers" | "service_stations" | "sewing_needlework_fabric_and_piece_goods_stores" | "shoe_repair_hat_cleaning" | "shoe_stores" | "small_appliance_repair" | "snowmobile_dealers" | "special_trade_services" | "specialty_cleaning" | "sporting_goods_stores" | "sporting_recreation_camps" | "sports_and_riding_apparel_stores" | "sports_clubs_fields" | "stamp_and_coin_stores" | "stationary_office_supplies_printing_and_writing_paper" | "stationery_stores_office_and_school_supply_stores" | "swimming_pools_sales" | "t_ui_travel_germany" | "tailors_alterations" | "tax_payments_government_agencies" | "tax_preparation_services" | "taxicabs_limousines" | "telecommunication_equipment_and_telephone_sales" | "telecommunication_services" | "telegraph_services" | "tent_and_awning_shops" | "testing_laboratories" | "theatrical_ticket_agencies" | "timeshares" | "tire_retreading_and_repair" | "tolls_bridge_fees" | "tourist_attractions_and_exhibits" | "towing_services" | "trailer_parks_campgrounds" | "transportation_services" | "travel_agencies_tour_operators" | "truck_stop_iteration" | "truck_utility_trailer_rentals" | "typesetting_plate_making_and_related_services" | "typewriter_stores" | "u_s_federal_government_agencies_or_departments" | "uniforms_commercial_clothing" | "used_merchandise_and_secondhand_stores" | "utilities" | "variety_stores" | "veterinary_services" | "video_amusement_game_supplies" | "video_game_arcades" | "video_tape_rental_stores" | "vocational_trade_schools" | "watch_jewelry_repair" | "welding_repair" | "wholesale_clubs" | "wig_and_toupee_stores" | "wires_money_orders" | "womens_accessory_and_specialty_shops" | "womens_ready_to_wear_stores" | "wrecking_and_salvage_yards" | OtherString;
 
-export type IssuingCardholderAuthorizationControlsBlockedCardPresences = "not_present" | "present";
+export type IssuingCardholderAuthorizationControlsBlockedCardPresences = "not_present" | "present" | OtherString;
 
-export type IssuingCardholderAuthorizationControlsBlockedCategories = "ac_refrigeration_repair" | "accounting_bookkeeping_services" | "advertising_services" | "agricultural_cooperative" | "airlines_air_carriers" | "airports_flying_fields" | "ambulance_services" | "amusement_parks_carnivals" | "antique_reproductions" | "antique_shops" | "aquariums" | "architectural_surveying_services" | "art_dealers_and_galleries" | "artists_supply_and_craft_shops" | "auto_and_home_supply_stores" | "auto_body_repair_shops" | "auto_paint_shops" | "auto_service_shops" | "automated_cash_disburse" | "automated_fuel_dispensers" | "automobile_associations" | "automotive_parts_and_accessories_stores" | "automotive_tire_stores" | "bail_and_bond_payments" | "bakeries" | "bands_orchestras" | "barber_and_beauty_shops" | "betting_casino_gambling" | "bicycle_shops" | "billiard_pool_establishments" | "boat_dealers" | "boat_rentals_and_leases" | "book_stores" | "books_periodicals_and_newspapers" | "bowling_alleys" | "bus_lines" | "business_secretarial_schools" | "buying_shopping_services" | "cable_satellite_and_other_pay_television_and_radio" | "camera_and_photographic_supply_stores" | "candy_nut_and_confectionery_stores" | "car_and_truck_dealers_new_used" | "car_and_truck_dealers_used_only" | "car_rental_agencies" | "car_washes" | "carpentry_services" | "carpet_upholstery_cleaning" | "caterers" | "charitable_and_social_service_organizations_fundraising" | "chemicals_and_allied_products" | "child_care_services" | "childrens_and_infants_wear_stores" | "chiropodists_podiatrists" | "chiropractors" | "cigar_stores_and_stands" | "civic_social_fraternal_associations" | "cleaning_and_maintenance" | "clothing_rental" | "colleges_universities" | "commercial_equipment" | "commercial_footwear" | "commercial_photography_art_and_graphics" | "commuter_transport_and_ferries" | "computer_network_services" | "computer_programming" | "computer_repair" | "computer_software_stores" | "computers_peripherals_and_software" | "concrete_work_services" | "construction_materials" | "consulting_public_relations" | "correspondence_schools" | "cosmetic_stores" | "counseling_services" | "country_clubs" | "courier_services" | "court_costs" | "credit_reporting_agencies" | "cruise_lines" | "dairy_products_stores" | "dance_hall_studios_schools" | "dating_escort_services" | "dentists_orthodontists" | "department_stores" | "detective_agencies" | "digital_goods_applications" | "digital_goods_games" | "digital_goods_large_volume" | "digital_goods_media" | "direct_marketing_catalog_merchant" | "direct_marketing_combination_catalog_and_retail_merchant" | "direct_marketing_inbound_telemarketing" | "direct_marketing_insurance_services" | "direct_marketing_other" | "direct_marketing_outbound_telemarketing" | "direct_marketing_subscription" | "direct_marketing_travel" | "discount_stores" | "doctors" | "door_to_door_sales" | "drapery_window_covering_and_upholstery_stores" | "drinking_places" | "drug_stores_and_pharmacies" | "drugs_drug_proprietaries_and_druggist_sundries" | "dry_cleaners" | "durable_goods" | "duty_free_stores" | "eating_places_restaurants" | "educational_services" | "electric_razor_stores" | "electric_vehicle_charging" | "electrical_parts_and_equipment" | "electrical_services" | "electronics_repair_shops" | "electronics_stores" | "elementary_secondary_schools" | "emergency_services_gcas_visa_use_only" | "employment_temp_agencies" | "equipment_rental" | "exterminating_services" | "family_clothing_stores" | "fast_food_restaurants" | "financial_institutions" | "fines_government_administrative_entities" | "fireplace_fireplace_screens_and_accessories_stores" | "floor_covering_stores" | "florists" | "florists_supplies_nursery_stock_and_flowers" | "freezer_and_locker_meat_provisioners" | "fuel_dealers_non_automotive" | "funeral_services_crematories" | "furniture_home_furnishings_and_equipment_stores_except_appliances" | "furniture_repair_refinishing" | "furriers_and_fur_shops" | "general_services" | "gift_card_novelty_and_souvenir_shops" | "glass_paint_and_wallpaper_stores" | "glassware_crystal_stores" | "golf_courses_public" | "government_licensed_horse_dog_racing_us_region_only" | "government_licensed_online_casions_online_gambling_us_region_only" | "government_owned_lotteries_non_us_region" | "government_owned_lotteries_us_region_only" | "government_services" | "grocery_stores_supermarkets" | "hardware_equipment_and_supplies" | "hardware_stores" | "health_and_beauty_spas" | "hearing_aids_sales_and_supplies" | "heating_plumbing_a_c" | "hobby_toy_and_game_shops" | "home_supply_warehouse_stores" | "hospitals" | "hotels_motels_and_resorts" | "household_appliance_stores" | "industrial_supplies" | "information_retrieval_services" | "insurance_default" | "insurance_underwriting_premiums" | "intra_company_purchases" | "jewelry_stores_watches_clocks_and_silverware_stores" | "landscaping_services" | "laundries" | "laundry_cleaning_services" | "legal_services_attorneys" | "luggage_and_leather_goods_stores" | "lumber_building_materials_stores" | "manual_cash_disburse" | "marinas_service_and_supplies" | "marketplaces" | "masonry_stonework_and_plaster" | "massage_parlors" | "medical_and_dental_labs" | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies" | "medical_services" | "membership_organizations" | "mens_and_boys_clothing_and_accessories_stores" | "mens_womens_clothing_stores" | "metal_service_centers" | "miscellaneous" | "miscellaneous_apparel_and_accessory_shops" | "miscellaneous_auto_dealers" | "miscellaneous_business_services" | "miscellaneous_food_stores" | "miscellaneous_general_merchandise" | "miscellaneous_general_services" | "miscellaneous_home_furnishing_specialty_stores" | "miscellaneous_publishing_and_printing" | "miscellaneous_recreation_services" | "miscellaneous_repair_shops" | "miscellaneous_specialty_retail" | "mobile_home_dealers" | "motion_picture_theaters" | "motor_freight_carriers_and_trucking" | "motor_homes_dealers" | "motor_vehicle_supplies_and_new_parts" | "motorcycle_shops_and_dealers" | "motorcycle_shops_dealers" | "music_stores_musical_instruments_pianos_and_sheet_music" | "news_dealers_and_newsstands" | "non_fi_money_orders" | "non_fi_stored_value_card_purchase_load" | "nondurable_goods" | "nurseries_lawn_and_garden_supply_stores" | "nursing_personal_care" | "office_and_commercial_furniture" | "opticians_eyeglasses" | "optometrists_ophthalmologist" | "orthopedic_goods_prosthetic_devices" | "osteopaths" | "package_stores_beer_wine_and_liquor" | "paints_varnishes_and_supplies" | "parking_lots_garages" | "passenger_railways" | "pawn_shops" | "pet_shops_pet_food_and_supplies" | "petroleum_and_petroleum_products" | "photo_developing" | "photographic_photocopy_microfilm_equipment_and_supplies" | "photographic_studios" | "picture_video_production" | "piece_goods_notions_and_other_dry_goods" | "plumbing_heating_equipment_and_supplies" | "political_organizations" | "postal_services_government_only" | "precious_stones_and_metals_watches_and_jewelry" | "professional_services" | "public_warehousing_and_storage" | "quick_copy_repro_and_blueprint" | "railroads" | "real_estate_agents_and_managers_rentals" | "record_stores" | "recreational_vehicle_rentals" | "religious_goods_stores" | "religious_organizations" | "roofing_siding_sheet_metal" | "secretarial_support_services" | "security_brokers_dealers" | "service_stations" | "sewing_needlework_fabric_and_piece_goods_stores" | "shoe_repair_hat_cleaning" | "shoe_stores" | "small_appliance_repair" | "snowmobile_dealers" | "special_trade_services" | "specialty_cleaning" | "sporting_goods_stores" | "sporting_recreation_camps" | "sports_and_riding_apparel_stores" | "sports_clubs_fields" | "stamp_and_coin_stores" | "stationary_office_supplies_printing_and_writing_paper" | "stationery_stores_office_and_school_supply_stores" | "swimming_pools_sales" | "t_ui_travel_germany" | "tailors_alterations" | "tax_payments_government_agencies" | "tax_preparation_services" | "taxicabs_limousines" | "telecommunication_equipment_and_telephone_sales" | "telecommunication_services" | "telegraph_services" | "tent_and_awning_shops" | "testing_laboratories" | "theatrical_ticket_agencies" | "timeshares" | "tire_retreading_and_repair" | "tolls_bridge_fees" | "tourist_attractions_and_exhibits" | "towing_services" | "trailer_parks_campgrounds" | "transportation_services" | "travel_agencies_tour_operators" | "truck_stop_iteration" | "truck_utility_trailer_rentals" | "typesetting_plate_making_and_related_services" | "typewriter_stores" | "u_s_federal_government_agencies_or_departments" | "uniforms_commercial_clothing" | "used_merchandise_and_secondhand_stores" | "utilities" | "variety_stores" | "veterinary_services" | "video_amusement_game_supplies" | "video_game_arcades" | "video_tape_rental_stores" | "vocational_trade_schools" | "watch_jewelry_repair" | "welding_repair" | "wholesale_clubs" | "wig_and_toupee_stores" | "wires_money_orders" | "womens_accessory_and_specialty_shops" | "womens_ready_to_wear_stores" | "wrecking_and_salvage_yards";
+export type IssuingCardholderAuthorizationControlsBlockedCategories = "ac_refrigeration_repair" | "accounting_bookkeeping_services" | "advertising_services" | "agricultural_cooperative" | "airlines_air_carriers" | "airports_flying_fields" | "ambulance_services" | "amusement_parks_carnivals" | "antique_reproductions" | "antique_shops" | "aquariums" | "architectural_surveying_services" | "art_dealers_and_galleries" | "artists_supply_and_craft_shops" | "auto_and_home_supply_stores" | "auto_body_repair_shops" | "auto_paint_shops" | "auto_service_shops" | "automated_cash_disburse" | "automated_fuel_dispensers" | "automobile_associations" | "automotive_parts_and_accessories_stores" | "automotive_tire_stores" | "bail_and_bond_payments" | "bakeries" | "bands_orchestras" | "barber_and_beauty_shops" | "betting_casino_gambling" | "bicycle_shops" | "billiard_pool_establishments" | "boat_dealers" | "boat_rentals_and_leases" | "book_stores" | "books_periodicals_and_newspapers" | "bowling_alleys" | "bus_lines" | "business_secretarial_schools" | "buying_shopping_services" | "cable_satellite_and_other_pay_television_and_radio" | "camera_and_photographic_supply_stores" | "candy_nut_and_confectionery_stores" | "car_and_truck_dealers_new_used" | "car_and_truck_dealers_used_only" | "car_rental_agencies" | "car_washes" | "carpentry_services" | "carpet_upholstery_cleaning" | "caterers" | "charitable_and_social_service_organizations_fundraising" | "chemicals_and_allied_products" | "child_care_services" | "childrens_and_infants_wear_stores" | "chiropodists_podiatrists" | "chiropractors" | "cigar_stores_and_stands" | "civic_social_fraternal_associations" | "cleaning_and_maintenance" | "clothing_rental" | "colleges_universities" | "commercial_equipment" | "commercial_footwear" | "commercial_photography_art_and_graphics" | "commuter_transport_and_ferries" | "computer_network_services" | "computer_programming" | "computer_repair" | "computer_software_stores" | "computers_peripherals_and_software" | "concrete_work_services" | "construction_materials" | "consulting_public_relations" | "correspondence_schools" | "cosmetic_stores" | "counseling_services" | "country_clubs" | "courier_services" | "court_costs" | "credit_reporting_agencies" | "cruise_lines" | "dairy_products_stores" | "dance_hall_studios_schools" | "dating_escort_services" | "dentists_orthodontists" | "department_stores" | "detective_agencies" | "digital_goods_applications" | "digital_goods_games" | "digital_goods_large_volume" | "digital_goods_media" | "direct_marketing_catalog_merchant" | "direct_marketing_combination_catalog_and_retail_merchant" | "direct_marketing_inbound_telemarketing" | "direct_marketing_insurance_services" | "direct_marketing_other" | "direct_marketing_outbound_telemarketing" | "direct_marketing_subscription" | "direct_marketing_travel" | "discount_stores" | "doctors" | "door_to_door_sales" | "drapery_window_covering_and_upholstery_stores" | "drinking_places" | "drug_stores_and_pharmacies" | "drugs_drug_proprietaries_and_druggist_sundries" | "dry_cleaners" | "durable_goods" | "duty_free_stores" | "eating_places_restaurants" | "educational_services" | "electric_razor_stores" | "electric_vehicle_charging" | "electrical_parts_and_equipment" | "electrical_services" | "electronics_repair_shops" | "electronics_stores" | "elementary_secondary_schools" | "emergency_services_gcas_visa_use_only" | "employment_temp_agencies" | "equipment_rental" | "exterminating_services" | "family_clothing_stores" | "fast_food_restaurants" | "financial_institutions" | "fines_government_administrative_entities" | "fireplace_fireplace_screens_and_accessories_stores" | "floor_covering_stores" | "florists" | "florists_supplies_nursery_stock_and_flowers" | "freezer_and_locker_meat_provisioners" | "fuel_dealers_non_automotive" | "funeral_services_crematories" | "furniture_home_furnishings_and_equipment_stores_except_appliances" | "furniture_repair_refinishing" | "furriers_and_fur_shops" | "general_services" | "gift_card_novelty_and_souvenir_shops" | "glass_paint_and_wallpaper_stores" | "glassware_crystal_stores" | "golf_courses_public" | "government_licensed_horse_dog_racing_us_region_only" | "government_licensed_online_casions_online_gambling_us_region_only" | "government_owned_lotteries_non_us_region" | "government_owned_lotteries_us_region_only" | "government_services" | "grocery_stores_supermarkets" | "hardware_equipment_and_supplies" | "hardware_stores" | "health_and_beauty_spas" | "hearing_aids_sales_and_supplies" | "heating_plumbing_a_c" | "hobby_toy_and_game_shops" | "home_supply_warehouse_stores" | "hospitals" | "hotels_motels_and_resorts" | "household_appliance_stores" | "industrial_supplies" | "information_retrieval_services" | "insurance_default" | "insurance_underwriting_premiums" | "intra_company_purchases" | "jewelry_stores_watches_clocks_and_silverware_stores" | "landscaping_services" | "laundries" | "laundry_cleaning_services" | "legal_services_attorneys" | "luggage_and_leather_goods_stores" | "lumber_building_materials_stores" | "manual_cash_disburse" | "marinas_service_and_supplies" | "marketplaces" | "masonry_stonework_and_plaster" | "massage_parlors" | "medical_and_dental_labs" | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies" | "medical_services" | "membership_organizations" | "mens_and_boys_clothing_and_accessories_stores" | "mens_womens_clothing_stores" | "metal_service_centers" | "miscellaneous" | "miscellaneous_apparel_and_accessory_shops" | "miscellaneous_auto_dealers" | "miscellaneous_business_services" | "miscellaneous_food_stores" | "miscellaneous_general_merchandise" | "miscellaneous_general_services" | "miscellaneous_home_furnishing_specialty_stores" | "miscellaneous_publishing_and_printing" | "miscellaneous_recreation_services" | "miscellaneous_repair_shops" | "miscellaneous_specialty_retail" | "mobile_home_dealers" | "motion_picture_theaters" | "motor_freight_carriers_and_trucking" | "motor_homes_dealers" | "motor_vehicle_supplies_and_new_parts" | "motorcycle_shops_and_dealers" | "motorcycle_shops_dealers" | "music_stores_musical_instruments_pianos_and_sheet_music" | "news_dealers_and_newsstands" | "non_fi_money_orders" | "non_fi_stored_value_card_purchase_load" | "nondurable_goods" | "nurseries_lawn_and_garden_supply_stores" | "nursing_personal_care" | "office_and_commercial_furniture" | "opticians_eyeglasses" | "optometrists_ophthalmologist" | "orthopedic_goods_prosthetic_devices" | "osteopaths" | "package_stores_beer_wine_and_liquor" | "paints_varnishes_and_supplies" | "parking_lots_garages" | "passenger_railways" | "pawn_shops" | "pet_shops_pet_food_and_supplies" | "petroleum_and_petroleum_products" | "photo_developing" | "photographic_photocopy_microfilm_equipment_and_supplies" | "photographic_studios" | "picture_video_production" | "piece_goods_notions_and_other_dry_goods" | "plumbing_heating_equipment_and_supplies" | "political_organizations" | "postal_services_government_only" | "precious_stones_and_metals_watches_and_jewelry" | "professional_services" | "public_warehousing_and_storage" | "quick_copy_repro_and_blueprint" | "railroads" | "real_estate_agents_and_managers_rentals" | "record_stores" | "recreational_vehicle_rentals" | "religious_goods_stores" | "religious_organizations" | "roofing_siding_sheet_metal" | "secretarial_support_services" | "security_brokers_dealers" | "service_stations" | "sewing_needlework_fabric_and_piece_goods_stores" | "shoe_repair_hat_cleaning" | "shoe_stores" | "small_appliance_repair" | "snowmobile_dealers" | "special_trade_services" | "specialty_cleaning" | "sporting_goods_stores" | "sporting_recreation_camps" | "sports_and_riding_apparel_stores" | "sports_clubs_fields" | "stamp_and_coin_stores" | "stationary_office_supplies_printing_and_writing_paper" | "stationery_stores_office_and_school_supply_stores" | "swimming_pools_sales" | "t_ui_travel_germany" | "tailors_alterations" | "tax_payments_government_agencies" | "tax_preparation_services" | "taxicabs_limousines" | "telecommunication_equipment_and_telephone_sales" | "telecommunication_services" | "telegraph_services" | "tent_and_awning_shops" | "testing_laboratories" | "theatrical_ticket_agencies" | "timeshares" | "tire_retreading_and_repair" | "tolls_bridge_fees" | "tourist_attractions_and_exhibits" | "towing_services" | "trailer_parks_campgrounds" | "transportation_services" | "travel_agencies_tour_operators" | "truck_stop_iteration" | "truck_utility_trailer_rentals" | "typesetting_plate_making_and_related_services" | "typewriter_stores" | "u_s_federal_government_agencies_or_departments" | "uniforms_commercial_clothing" | "used_merchandise_and_secondhand_stores" | "utilities" | "variety_stores" | "veterinary_services" | "video_amusement_game_supplies" | "video_game_arcades" | "video_tape_rental_stores" | "vocational_trade_schools" | "watch_jewelry_repair" | "welding_repair" | "wholesale_clubs" | "wig_and_toupee_stores" | "wires_money_orders" | "womens_accessory_and_specialty_shops" | "womens_ready_to_wear_stores" | "wrecking_and_salvage_yards" | OtherString;
 
-export type IssuingCardholderPreferredLocales = "de" | "en" | "es" | "fr" | "it";
+export type IssuingCardholderPreferredLocales = "de" | "en" | "es" | "fr" | "it" | OtherString;
 
-export type IssuingCardholderRequirementsDisabledReason = "listed" | "rejected.listed" | "requirements.past_due" | "under_review";
+export type IssuingCardholderRequirementsDisabledReason = "listed" | "rejected.listed" | "requirements.past_due" | "under_review" | OtherString;
 
-export type IssuingCardholderRequirementsPastDue = "company.tax_id" | "individual.card_issuing.user_terms_acceptance.date" | "individual.card_issuing.user_terms_acceptance.ip" | "individual.dob.day" | "individual.dob.month" | "individual.dob.year" | "individual.first_name" | "individual.last_name" | "individual.verification.document";
+export type IssuingCardholderRequirementsPastDue = "company.tax_id" | "individual.card_issuing.user_terms_acceptance.date" | "individual.card_issuing.user_terms_acceptance.ip" | "individual.dob.day" | "individual.dob.month" | "individual.dob.year" | "individual.first_name" | "individual.last_name" | "individual.verification.document" | OtherString;
 
-export type IssuingCardholderSpendingLimitCategories = "ac_refrigeration_repair" | "accounting_bookkeeping_services" | "advertising_services" | "agricultural_cooperative" | "airlines_air_carriers" | "airports_flying_fields" | "ambulance_services" | "amusement_parks_carnivals" | "antique_reproductions" | "antique_shops" | "aquariums" | "architectural_surveying_services" | "art_dealers_and_galleries" | "artists_supply_and_craft_shops" | "auto_and_home_supply_stores" | "auto_body_repair_shops" | "auto_paint_shops" | "auto_service_shops" | "automated_cash_disburse" | "automated_fuel_dispensers" | "automobile_associations" | "automotive_parts_and_accessories_stores" | "automotive_tire_stores" | "bail_and_bond_payments" | "bakeries" | "bands_orchestras" | "barber_and_beauty_shops" | "betting_casino_gambling" | "bicycle_shops" | "billiard_pool_establishments" | "boat_dealers" | "boat_rentals_and_leases" | "book_stores" | "books_periodicals_and_newspapers" | "bowling_alleys" | "bus_lines" | "business_secretarial_schools" | "buying_shopping_services" | "cable_satellite_and_other_pay_television_and_radio" | "camera_and_photographic_supply_stores" | "candy_nut_and_confectionery_stores" | "car_and_truck_dealers_new_used" | "car_and_truck_dealers_used_only" | "car_rental_agencies" | "car_washes" | "carpentry_services" | "carpet_upholstery_cleaning" | "caterers" | "charitable_and_social_service_organizations_fundraising" | "chemicals_and_allied_products" | "child_care_services" | "childrens_and_infants_wear_stores" | "chiropodists_podiatrists" | "chiropractors" | "cigar_stores_and_stands" | "civic_social_fraternal_associations" | "cleaning_and_maintenance" | "clothing_rental" | "colleges_universities" | "commercial_equipment" | "commercial_footwear" | "commercial_photography_art_and_graphics" | "commuter_transport_and_ferries" | "computer_network_services" | "computer_programming" | "computer_repair" | "computer_software_stores" | "computers_peripherals_and_software" | "concrete_work_services" | "construction_materials" | "consulting_public_relations" | "correspondence_schools" | "cosmetic_stores" | "counseling_services" | "country_clubs" | "courier_services" | "court_costs" | "credit_reporting_agencies" | "cruise_lines" | "dairy_products_stores" | "dance_hall_studios_schools" | "dating_escort_services" | "dentists_orthodontists" | "department_stores" | "detective_agencies" | "digital_goods_applications" | "digital_goods_games" | "digital_goods_large_volume" | "digital_goods_media" | "direct_marketing_catalog_merchant" | "direct_marketing_combination_catalog_and_retail_merchant" | "direct_marketing_inbound_telemarketing" | "direct_marketing_insurance_services" | "direct_marketing_other" | "direct_marketing_outbound_telemarketing" | "direct_marketing_subscription" | "direct_marketing_travel" | "discount_stores" | "doctors" | "door_to_door_sales" | "drapery_window_covering_and_upholstery_stores" | "drinking_places" | "drug_stores_and_pharmacies" | "drugs_drug_proprietaries_and_druggist_sundries" | "dry_cleaners" | "durable_goods" | "duty_free_stores" | "eating_places_restaurants" | "educational_services" | "electric_razor_stores" | "electric_vehicle_charging" | "electrical_parts_and_equipment" | "electrical_services" | "electronics_repair_shops" | "electronics_stores" | "elementary_secondary_schools" | "emergency_services_gcas_visa_use_only" | "employment_temp_agencies" | "equipment_rental" | "exterminating_services" | "family_clothing_stores" | "fast_food_restaurants" | "financial_institutions" | "fines_government_administrative_entities" | "fireplace_fireplace_screens_and_accessories_stores" | "floor_covering_stores" | "florists" | "florists_supplies_nursery_stock_and_flowers" | "freezer_and_locker_meat_provisioners" | "fuel_dealers_non_automotive" | "funeral_services_crematories" | "furniture_home_furnishings_and_equipment_stores_except_appliances" | "furniture_repair_refinishing" | "furriers_and_fur_shops" | "general_services" | "gift_card_novelty_and_souvenir_shops" | "glass_paint_and_wallpaper_stores" | "glassware_crystal_stores" | "golf_courses_public" | "government_licensed_horse_dog_racing_us_region_only" | "government_licensed_online_casions_online_gambling_us_region_only" | "government_owned_lotteries_non_us_region" | "government_owned_lotteries_us_region_only" | "government_services" | "grocery_stores_supermarkets" | "hardware_equipment_and_supplies" | "hardware_stores" | "health_and_beauty_spas" | "hearing_aids_sales_and_supplies" | "heating_plumbing_a_c" | "hobby_toy_and_game_shops" | "home_supply_warehouse_stores" | "hospitals" | "hotels_motels_and_resorts" | "household_appliance_stores" | "industrial_supplies" | "information_retrieval_services" | "insurance_default" | "insurance_underwriting_premiums" | "intra_company_purchases" | "jewelry_stores_watches_clocks_and_silverware_stores" | "landscaping_services" | "laundries" | "laundry_cleaning_services" | "legal_services_attorneys" | "luggage_and_leather_goods_stores" | "lumber_building_materials_stores" | "manual_cash_disburse" | "marinas_service_and_supplies" | "marketplaces" | "masonry_stonework_and_plaster" | "massage_parlors" | "medical_and_dental_labs" | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies" | "medical_services" | "membership_organizations" | "mens_and_boys_clothing_and_accessories_stores" | "mens_womens_clothing_stores" | "metal_service_centers" | "miscellaneous" | "miscellaneous_apparel_and_accessory_shops" | "miscellaneous_auto_dealers" | "miscellaneous_business_services" | "miscellaneous_food_stores" | "miscellaneous_general_merchandise" | "miscellaneous_general_services" | "miscellaneous_home_furnishing_specialty_stores" | "miscellaneous_publishing_and_printing" | "miscellaneous_recreation_services" | "miscellaneous_repair_shops" | "miscellaneous_specialty_retail" | "mobile_home_dealers" | "motion_picture_theaters" | "motor_freight_carriers_and_trucking" | "motor_homes_dealers" | "motor_vehicle_supplies_and_new_parts" | "motorcycle_shops_and_dealers" | "motorcycle_shops_dealers" | "music_stores_musical_instruments_pianos_and_sheet_music" | "news_dealers_and_newsstands" | "non_fi_money_orders" | "non_fi_stored_value_card_purchase_load" | "nondurable_goods" | "nurseries_lawn_and_garden_supply_stores" | "nursing_personal_care" | "office_and_commercial_furniture" | "opticians_eyeglasses" | "optometrists_ophthalmologist" | "orthopedic_goods_prosthetic_devices" | "osteopaths" | "package_stores_beer_wine_and_liquor" | "paints_varnishes_and_supplies" | "parking_lots_garages" | "passenger_railways" | "pawn_shops" | "pet_shops_pet_food_and_supplies" | "petroleum_and_petroleum_products" | "photo_developing" | "photographic_photocopy_microfilm_equipment_and_supplies" | "photographic_studios" | "picture_video_production" | "piece_goods_notions_and_other_dry_goods" | "plumbing_heating_equipment_and_supplies" | "political_organizations" | "postal_services_government_only" | "precious_stones_and_metals_watches_and_jewelry" | "professional_services" | "public_warehousing_and_storage" | "quick_copy_repro_and_blueprint" | "railroads" | "real_estate_agents_and_managers_rentals" | "record_stores" | "recreational_vehicle_rentals" | "religious_goods_stores" | "religious_organizations" | "roofing_siding_sheet_metal" | "secretarial_support_services" | "security_brokers_dealers" | "service_stations" | "sewing_needlework_fabric_and_piece_goods_stores" | "shoe_repair_hat_cleaning" | "shoe_stores" | "small_appliance_repair" | "snowmobile_dealers" | "special_trade_services" | "specialty_cleaning" | "sporting_goods_stores" | "sporting_recreation_camps" | "sports_and_riding_apparel_stores" | "sports_clubs_fields" | "stamp_and_coin_stores" | "stationary_office_supplies_printing_and_writing_paper" | "stationery_stores_office_and_school_supply_stores" | "swimming_pools_sales" | "t_ui_travel_germany" | "tailors_alterations" | "tax_payments_government_agencies" | "tax_preparation_services" | "taxicabs_limousines" | "telecommunication_equipment_and_telephone_sales" | "telecommunication_services" | "telegraph_services" | "tent_and_awning_shops" | "testing_laboratories" | "theatrical_ticket_agencies" | "timeshares" | "tire_retreading_and_repair" | "tolls_bridge_fees" | "tourist_attractions_and_exhibits" | "towing_services" | "trailer_parks_campgrounds" | "transportation_services" | "travel_agencies_tour_operators" | "truck_stop_iteration" | "truck_utility_trailer_rentals" | "typesetting_plate_making_and_related_services" | "typewriter_stores" | "u_s_federal_government_agencies_or_departments" | "uniforms_commercial_clothing" | "used_merchandise_and_secondhand_stores" | "utilities" | "variety_stores" | "veterinary_services" | "video_amusement_game_supplies" | "video_game_arcades" | "video_tape_rental_stores" | "vocational_trade_schools" | "watch_jewelry_repair" | "welding_repair" | "wholesale_clubs" | "wig_and_toupee_stores" | "wires_money_orders" | "womens_accessory_and_specialty_shops" | "womens_ready_to_wear_stores" | "wrecking_and_salvage_yards";
+export type IssuingCardholderSpendingLimitCategories = "ac_refrigeration_repair" | "accounting_bookkeeping_services" | "advertising_services" | "agricultural_cooperative" | "airlines_air_carriers" | "airports_flying_fields" | "ambulance_services" | "amusement_parks_carnivals" | "antique_reproductions" | "antique_shops" | "aquariums" | "architectural_surveying_services" | "art_dealers_and_galleries" | "artists_supply_and_craft_shops" | "auto_and_home_supply_stores" | "auto_body_repair_shops" | "auto_paint_shops" | "auto_service_shops" | "automated_cash_disburse" | "automated_fuel_dispensers" | "automobile_associations" | "automotive_parts_and_accessories_stores" | "automotive_tire_stores" | "bail_and_bond_payments" | "bakeries" | "bands_orchestras" | "barber_and_beauty_shops" | "betting_casino_gambling" | "bicycle_shops" | "billiard_pool_establishments" | "boat_dealers" | "boat_rentals_and_leases" | "book_stores" | "books_periodicals_and_newspapers" | "bowling_alleys" | "bus_lines" | "business_secretarial_schools" | "buying_shopping_services" | "cable_satellite_and_other_pay_television_and_radio" | "camera_and_photographic_supply_stores" | "candy_nut_and_confectionery_stores" | "car_and_truck_dealers_new_used" | "car_and_truck_dealers_used_only" | "car_rental_agencies" | "car_washes" | "carpentry_services" | "carpet_upholstery_cleaning" | "caterers" | "charitable_and_social_service_organizations_fundraising" | "chemicals_and_allied_products" | "child_care_services" | "childrens_and_infants_wear_stores" | "chiropodists_podiatrists" | "chiropractors" | "cigar_stores_and_stands" | "civic_social_fraternal_associations" | "cleaning_and_maintenance" | "clothing_rental" | "colleges_universities" | "commercial_equipment" | "commercial_footwear" | "commercial_photography_art_and_graphics" | "commuter_transport_and_ferries" | "computer_network_services" | "computer_programming" | "computer_repair" | "computer_software_stores" | "computers_peripherals_and_software" | "concrete_work_services" | "construction_materials" | "consulting_public_relations" | "correspondence_schools" | "cosmetic_stores" | "counseling_services" | "country_clubs" | "courier_services" | "court_costs" | "credit_reporting_agencies" | "cruise_lines" | "dairy_products_stores" | "dance_hall_studios_schools" | "dating_escort_services" | "dentists_orthodontists" | "department_stores" | "detective_agencies" | "digital_goods_applications" | "digital_goods_games" | "digital_goods_large_volume" | "digital_goods_media" | "direct_marketing_catalog_merchant" | "direct_marketing_combination_catalog_and_retail_merchant" | "direct_marketing_inbound_telemarketing" | "direct_marketing_insurance_services" | "direct_marketing_other" | "direct_marketing_outbound_telemarketing" | "direct_marketing_subscription" | "direct_marketing_travel" | "discount_stores" | "doctors" | "door_to_door_sales" | "drapery_window_covering_and_upholstery_stores" | "drinking_places" | "drug_stores_and_pharmacies" | "drugs_drug_proprietaries_and_druggist_sundries" | "dry_cleaners" | "durable_goods" | "duty_free_stores" | "eating_places_restaurants" | "educational_services" | "electric_razor_stores" | "electric_vehicle_charging" | "electrical_parts_and_equipment" | "electrical_services" | "electronics_repair_shops" | "electronics_stores" | "elementary_secondary_schools" | "emergency_services_gcas_visa_use_only" | "employment_temp_agencies" | "equipment_rental" | "exterminating_services" | "family_clothing_stores" | "fast_food_restaurants" | "financial_institutions" | "fines_government_administrative_entities" | "fireplace_fireplace_screens_and_accessories_stores" | "floor_covering_stores" | "florists" | "florists_supplies_nursery_stock_and_flowers" | "freezer_and_locker_meat_provisioners" | "fuel_dealers_non_automotive" | "funeral_services_crematories" | "furniture_home_furnishings_and_equipment_stores_except_appliances" | "furniture_repair_refinishing" | "furriers_and_fur_shops" | "general_services" | "gift_card_novelty_and_souvenir_shops" | "glass_paint_and_wallpaper_stores" | "glassware_crystal_stores" | "golf_courses_public" | "government_licensed_horse_dog_racing_us_region_only" | "government_licensed_online_casions_online_gambling_us_region_only" | "government_owned_lotteries_non_us_region" | "government_owned_lotteries_us_region_only" | "government_services" | "grocery_stores_supermarkets" | "hardware_equipment_and_supplies" | "hardware_stores" | "health_and_beauty_spas" | "hearing_aids_sales_and_supplies" | "heating_plumbing_a_c" | "hobby_toy_and_game_shops" | "home_supply_warehouse_stores" | "hospitals" | "hotels_motels_and_resorts" | "household_appliance_stores" | "industrial_supplies" | "information_retrieval_services" | "insurance_default" | "insurance_underwriting_premiums" | "intra_company_purchases" | "jewelry_stores_watches_clocks_and_silverware_stores" | "landscaping_services" | "laundries" | "laundry_cleaning_services" | "legal_services_attorneys" | "luggage_and_leather_goods_stores" | "lumber_building_materials_stores" | "manual_cash_disburse" | "marinas_service_and_supplies" | "marketplaces" | "masonry_stonework_and_plaster" | "massage_parlors" | "medical_and_dental_labs" | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies" | "medical_services" | "membership_organizations" | "mens_and_boys_clothing_and_accessories_stores" | "mens_womens_clothing_stores" | "metal_service_centers" | "miscellaneous" | "miscellaneous_apparel_and_accessory_shops" | "miscellaneous_auto_dealers" | "miscellaneous_business_services" | "miscellaneous_food_stores" | "miscellaneous_general_merchandise" | "miscellaneous_general_services" | "miscellaneous_home_furnishing_specialty_stores" | "miscellaneous_publishing_and_printing" | "miscellaneous_recreation_services" | "miscellaneous_repair_shops" | "miscellaneous_specialty_retail" | "mobile_home_dealers" | "motion_picture_theaters" | "motor_freight_carriers_and_trucking" | "motor_homes_dealers" | "motor_vehicle_supplies_and_new_parts" | "motorcycle_shops_and_dealers" | "motorcycle_shops_dealers" | "music_stores_musical_instruments_pianos_and_sheet_music" | "news_dealers_and_newsstands" | "non_fi_money_orders" | "non_fi_stored_value_card_purchase_load" | "nondurable_goods" | "nurseries_lawn_and_garden_supply_stores" | "nursing_personal_care" | "office_and_commercial_furniture" | "opticians_eyeglasses" | "optometrists_ophthalmologist" | "orthopedic_goods_prosthetic_devices" | "osteopaths" | "package_stores_beer_wine_and_liquor" | "paints_varnishes_and_supplies" | "parking_lots_garages" | "passenger_railways" | "pawn_shops" | "pet_shops_pet_food_and_supplies" | "petroleum_and_petroleum_products" | "photo_developing" | "photographic_photocopy_microfilm_equipment_and_supplies" | "photographic_studios" | "picture_video_production" | "piece_goods_notions_and_other_dry_goods" | "plumbing_heating_equipment_and_supplies" | "political_organizations" | "postal_services_government_only" | "precious_stones_and_metals_watches_and_jewelry" | "professional_services" | "public_warehousing_and_storage" | "quick_copy_repro_and_blueprint" | "railroads" | "real_estate_agents_and_managers_rentals" | "record_stores" | "recreational_vehicle_rentals" | "religious_goods_stores" | "religious_organizations" | "roofing_siding_sheet_metal" | "secretarial_support_services" | "security_brokers_dealers" | "service_stations" | "sewing_needlework_fabric_and_piece_goods_stores" | "shoe_repair_hat_cleaning" | "shoe_stores" | "small_appliance_repair" | "snowmobile_dealers" | "special_trade_services" | "specialty_cleaning" | "sporting_goods_stores" | "sporting_recreation_camps" | "sports_and_riding_apparel_stores" | "sports_clubs_fields" | "stamp_and_coin_stores" | "stationary_office_supplies_printing_and_writing_paper" | "stationery_stores_office_and_school_supply_stores" | "swimming_pools_sales" | "t_ui_travel_germany" | "tailors_alterations" | "tax_payments_government_agencies" | "tax_preparation_services" | "taxicabs_limousines" | "telecommunication_equipment_and_telephone_sales" | "telecommunication_services" | "telegraph_services" | "tent_and_awning_shops" | "testing_laboratories" | "theatrical_ticket_agencies" | "timeshares" | "tire_retreading_and_repair" | "tolls_bridge_fees" | "tourist_attractions_and_exhibits" | "towing_services" | "trailer_parks_campgrounds" | "transportation_services" | "travel_agencies_tour_operators" | "truck_stop_iteration" | "truck_utility_trailer_rentals" | "typesetting_plate_making_and_related_services" | "typewriter_stores" | "u_s_federal_government_agencies_or_departments" | "uniforms_commercial_clothing" | "used_merchandise_and_secondhand_stores" | "utilities" | "variety_stores" | "veterinary_services" | "video_amusement_game_supplies" | "video_game_arcades" | "video_tape_rental_stores" | "vocational_trade_schools" | "watch_jewelry_repair" | "welding_repair" | "wholesale_clubs" | "wig_and_toupee_stores" | "wires_money_orders" | "womens_accessory_and_specialty_shops" | "womens_ready_to_wear_stores" | "wrecking_and_salvage_yards" | OtherString;
 
-export type IssuingCardholderSpendingLimitInterval = "all_time" | "daily" | "monthly" | "per_authorization" | "weekly" | "yearly";
+export type IssuingCardholderSpendingLimitInterval = "all_time" | "daily" | "monthly" | "per_authorization" | "weekly" | "yearly" | OtherString;
 
-export type IssuingCardholderStatus = "active" | "blocked" | "inactive";
+export type IssuingCardholderStatus = "active" | "blocked" | "inactive" | OtherString;
 
-export type IssuingCardholderType = "company" | "individual";
+export type IssuingCardholderType = "company" | "individual" | OtherString;
 
-export type IssuingDisputeCanceledEvidenceProductType = "merchandise" | "service";
+export type IssuingDisputeCanceledEvidenceProductType = "merchandise" | "service" | OtherString;
 
-export type IssuingDisputeCanceledEvidenceReturnStatus = "merchant_rejected" | "successful";
+export type IssuingDisputeCanceledEvidenceReturnStatus = "merchant_rejected" | "successful" | OtherString;
 
-export type IssuingDisputeEvidenceReason = "canceled" | "duplicate" | "fraudulent" | "merchandise_not_as_described" | "no_valid_authorization" | "not_received" | "other" | "service_not_as_described";
+export type IssuingDisputeEvidenceReason = "canceled" | "duplicate" | "fraudulent" | "merchandise_not_as_described" | "no_valid_authorization" | "not_received" | "other" | "service_not_as_described" | OtherString;
 
-export type IssuingDisputeLossReason = "cardholder_authentication_issuer_liability" | "eci5_token_transaction_with_tavv" | "excess_disputes_in_timeframe" | "has_not_met_the_minimum_dispute_amount_requirements" | "invalid_duplicate_dispute" | "invalid_incorrect_amount_dispute" | "invalid_no_authorization" | "invalid_use_of_disputes" | "merchandise_delivered_or_shipped" | "merchandise_or_service_as_described" | "not_cancelled" | "other" | "refund_issued" | "submitted_beyond_allowable_time_limit" | "transaction_3ds_required" | "transaction_approved_after_prior_fraud_dispute" | "transaction_authorized" | "transaction_electronically_read" | "transaction_qualifies_for_visa_easy_payment_service" | "transaction_unattended";
+export type IssuingDisputeLossReason = "cardholder_authentication_issuer_liability" | "eci5_token_transaction_with_tavv" | "excess_disputes_in_timeframe" | "has_not_met_the_minimum_dispute_amount_requirements" | "invalid_duplicate_dispute" | "invalid_incorrect_amount_dispute" | "invalid_no_authorization" | "invalid_use_of_disputes" | "merchandise_delivered_or_shipped" | "merchandise_or_service_as_described" | "not_cancelled" | "other" | "refund_issued" | "submitted_beyond_allowable_time_limit" | "transaction_3ds_required" | "transaction_approved_after_prior_fraud_dispute" | "transaction_authorized" | "transaction_electronically_read" | "transaction_qualifies_for_visa_easy_payment_service" | "transaction_unattended" | OtherString;
 
-export type IssuingDisputeMerchandiseNotAsDescribedEvidenceReturnStatus = "merchant_rejected" | "successful";
+export type IssuingDisputeMerchandiseNotAsDescribedEvidenceReturnStatus = "merchant_rejected" | "successful" | OtherString;
 
-export type IssuingDisputeNotReceivedEvidenceProductType = "merchandise" | "service";
+export type IssuingDisputeNotReceivedEvidenceProductType = "merchandise" | "service" | OtherString;
 
-export type IssuingDisputeOtherEvidenceProductType = "merchandise" | "service";
+export type IssuingDisputeOtherEvidenceProductType = "merchandise" | "service" | OtherString;
 
-export type IssuingDisputeStatus = "expired" | "lost" | "submitted" | "unsubmitted" | "won";
+export type IssuingDisputeStatus = "expired" | "lost" | "submitted" | "unsubmitted" | "won" | OtherString;
 
-export type IssuingNetworkTokenDeviceType = "other" | "phone" | "watch";
+export type IssuingNetworkTokenDeviceType = "other" | "phone" | "watch" | OtherString;
 
-export type IssuingNetworkTokenNetworkDataType = "mastercard" | "visa";
+export type IssuingNetworkTokenNetworkDataType = "mastercard" | "visa" | OtherString;
 
-export type IssuingNetworkTokenWalletProviderCardNumberSource = "app" | "manual" | "on_file" | "other";
+export type IssuingNetworkTokenWalletProviderCardNumberSource = "app" | "manual" | "on_file" | "other" | OtherString;
 
-export type IssuingNetworkTokenWalletProviderReasonCodes = "account_card_too_new" | "account_recently_changed" | "account_too_new" | "account_too_new_since_launch" | "additional_device" | "data_expired" | "defer_id_v_decision" | "device_recently_lost" | "good_activity_history" | "has_suspended_tokens" | "high_risk" | "inactive_account" | "long_account_tenure" | "low_account_score" | "low_device_score" | "low_phone_number_score" | "network_service_error" | "outside_home_territory" | "provisioning_cardholder_mismatch" | "provisioning_device_and_cardholder_mismatch" | "provisioning_device_mismatch" | "same_device_no_prior_authentication" | "same_device_successful_prior_authentication" | "software_update" | "suspicious_activity" | "too_many_different_cardholders" | "too_many_recent_attempts" | "too_many_recent_tokens";
+export type IssuingNetworkTokenWalletProviderReasonCodes = "account_card_too_new" | "account_recently_changed" | "account_too_new" | "account_too_new_since_launch" | "additional_device" | "data_expired" | "defer_id_v_decision" | "device_recently_lost" | "good_activity_history" | "has_suspended_tokens" | "high_risk" | "inactive_account" | "long_account_tenure" | "low_account_score" | "low_device_score" | "low_phone_number_score" | "network_service_error" | "outside_home_territory" | "provisioning_cardholder_mismatch" | "provisioning_device_and_cardholder_mismatch" | "provisioning_device_mismatch" | "same_device_no_prior_authentication" | "same_device_successful_prior_authentication" | "software_update" | "suspicious_activity" | "too_many_different_cardholders" | "too_many_recent_attempts" | "too_many_recent_tokens" | OtherString;
 
-export type IssuingNetworkTokenWalletProviderSuggestedDecision = "approve" | "decline" | "require_auth";
+export type IssuingNetworkTokenWalletProviderSuggestedDecision = "approve" | "decline" | "require_auth" | OtherString;
 
-export type IssuingPersonalizationDesignRejectionReasonsCardLogo = "geographic_location" | "inappropriate" | "network_name" | "non_binary_image" | "non_fiat_currency" | "other" | "other_entity" | "promotional_material";
+export type IssuingPersonalizationDesignRejectionReasonsCardLogo = "geographic_location" | "inappropriate" | "network_name" | "non_binary_image" | "non_fiat_currency" | "other" | "other_entity" | "promotional_material" | OtherString;
 
-export type IssuingPersonalizationDesignRejectionReasonsCarrierText = "geographic_location" | "inappropriate" | "network_name" | "non_fiat_currency" | "other" | "other_entity" | "promotional_material";
+export type IssuingPersonalizationDesignRejectionReasonsCarrierText = "geographic_location" | "inappropriate" | "network_name" | "non_fiat_currency" | "other" | "other_entity" | "promotional_material" | OtherString;
 
-export type IssuingPersonalizationDesignStatus = "active" | "inactive" | "rejected" | "review";
+export type IssuingPersonalizationDesignStatus = "active" | "inactive" | "rejected" | "review" | OtherString;
 
-export type IssuingPhysicalBundleFeaturesCardLogo = "optional" | "required" | "unsupported";
+export type IssuingPhysicalBundleFeaturesCardLogo = "optional" | "required" | "unsupported" | OtherString;
 
-export type IssuingPhysicalBundleFeaturesCarrierText = "optional" | "required" | "unsupported";
+export type IssuingPhysicalBundleFeaturesCarrierText = "optional" | "required" | "unsupported" | OtherString;
 
-export type IssuingPhysicalBundleFeaturesSecondLine = "optional" | "required" | "unsupported";
+export type IssuingPhysicalBundleFeaturesSecondLine = "optional" | "required" | "unsupported" | OtherString;
 
-export type IssuingPhysicalBundleStatus = "active" | "inactive" | "review";
+export type IssuingPhysicalBundleStatus = "active" | "inactive" | "review" | OtherString;
 
-export type IssuingPhysicalBundleType = "custom" | "standard";
+export type IssuingPhysicalBundleType = "custom" | "standard" | OtherString;
 
-export type IssuingSettlementNetwork = "maestro" | "mastercard" | "visa";
+export type IssuingSettlementNetwork = "maestro" | "mastercard" | "visa" | OtherString;
 
-export type IssuingSettlementStatus = "complete" | "pending";
+export type IssuingSettlementStatus = "complete" | "pending" | OtherString;
 
-export type IssuingTokenNetwork = "mastercard" | "visa";
+export type IssuingTokenNetwork = "mastercard" | "visa" | OtherString;
 
-export type IssuingTokenStatus = "active" | "deleted" | "requested" | "suspended";
+export type IssuingTokenStatus = "active" | "deleted" | "requested" | "suspended" | OtherString;
 
-export type IssuingTokenWalletProvider = "apple_pay" | "google_pay" | "samsung_pay";
+export type IssuingTokenWalletProvider = "apple_pay" | "google_pay" | "samsung_pay" | OtherString;
 
-export type IssuingTransactionType = "capture" | "refund";
+export type IssuingTransactionType = "capture" | "refund" | OtherString;
 
-export type IssuingTransactionWallet = "apple_pay" | "google_pay" | "samsung_pay";
+export type IssuingTransactionWallet = "apple_pay" | "google_pay" | "samsung_pay" | OtherString;
 
-export type LegalEntityCompanyOwnershipExemptionReason = "qualified_entity_exceeds_ownership_threshold" | "qualifies_as_financial_institution";
+export type LegalEntityCompanyOwnershipExemptionReason = "qualified_entity_exceeds_ownership_threshold" | "qualifies_as_financial_institution" | OtherString;
 
-export type LegalEntityCompanyStructure = "free_zone_establishment" | "free_zone_llc" | "government_instrumentality" | "governmental_unit" | "incorporated_non_profit" | "incorporated_partnership" | "limited_liability_partnership" | "llc" | "multi_member_llc" | "private_company" | "private_corporation" | "private_partnership" | "public_company" | "public_corporation" | "public_partnership" | "registered_charity" | "single_member_llc" | "sole_establishment" | "sole_proprietorship" | "tax_exempt_government_instrumentality" | "unincorporated_association" | "unincorporated_non_profit" | "unincorporated_partnership";
+export type LegalEntityCompanyStructure = "free_zone_establishment" | "free_zone_llc" | "government_instrumentality" | "governmental_unit" | "incorporated_non_profit" | "incorporated_partnership" | "limited_liability_partnership" | "llc" | "multi_member_llc" | "private_company" | "private_corporation" | "private_partnership" | "public_company" | "public_corporation" | "public_partnership" | "registered_charity" | "single_member_llc" | "sole_establishment" | "sole_proprietorship" | "tax_exempt_government_instrumentality" | "unincorporated_association" | "unincorporated_non_profit" | "unincorporated_partnership" | OtherString;
 
-export type LineItemsTaxAmountTaxabilityReason = "customer_exempt" | "not_collecting" | "not_subject_to_tax" | "not_supported" | "portion_product_exempt" | "portion_reduced_rated" | "portion_standard_rated" | "product_exempt" | "product_exempt_holiday" | "proportionally_rated" | "reduced_rated" | "reverse_charge" | "standard_rated" | "taxable_basis_reduced" | "zero_rated";
+export type LineItemsTaxAmountTaxabilityReason = "customer_exempt" | "not_collecting" | "not_subject_to_tax" | "not_supported" | "portion_product_exempt" | "portion_reduced_rated" | "portion_standard_rated" | "product_exempt" | "product_exempt_holiday" | "proportionally_rated" | "reduced_rated" | "reverse_charge" | "standard_rated" | "taxable_basis_reduced" | "zero_rated" | OtherString;
 
-export type LinkedAccountOptionsCommonPermissions = "balances" | "ownership" | "payment_method" | "transactions";
+export type LinkedAccountOptionsCommonPermissions = "balances" | "ownership" | "payment_method" | "transactions" | OtherString;
 
-export type LinkedAccountOptionsCommonPrefetch = "balances" | "ownership" | "transactions";
+export type LinkedAccountOptionsCommonPrefetch = "balances" | "ownership" | "transactions" | OtherString;
 
-export type MandateAcssDebitDefaultFor = "invoice" | "subscription";
+export type MandateAcssDebitDefaultFor = "invoice" | "subscription" | OtherString;
 
-export type MandateAcssDebitPaymentSchedule = "combined" | "interval" | "sporadic";
+export type MandateAcssDebitPaymentSchedule = "combined" | "interval" | "sporadic" | OtherString;
 
-export type MandateAcssDebitTransactionType = "business" | "personal";
+export type MandateAcssDebitTransactionType = "business" | "personal" | OtherString;
 
-export type MandateBacsDebitNetworkStatus = "accepted" | "pending" | "refused" | "revoked";
+export type MandateBacsDebitNetworkStatus = "accepted" | "pending" | "refused" | "revoked" | OtherString;
 
-export type MandateBacsDebitRevocationReason = "account_closed" | "bank_account_restricted" | "bank_ownership_changed" | "could_not_process" | "debit_not_authorized";
+export type MandateBacsDebitRevocationReason = "account_closed" | "bank_account_restricted" | "bank_ownership_changed" | "could_not_process" | "debit_not_authorized" | OtherString;
 
-export type MandateOptionsPaytoAmountType = "fixed" | "maximum";
+export type MandateOptionsPaytoAmountType = "fixed" | "maximum" | OtherString;
 
-export type MandateOptionsPaytoPaymentSchedule = "adhoc" | "annual" | "daily" | "fortnightly" | "monthly" | "quarterly" | "semi_annual" | "weekly";
+export type MandateOptionsPaytoPaymentSchedule = "adhoc" | "annual" | "daily" | "fortnightly" | "monthly" | "quarterly" | "semi_annual" | "weekly" | OtherString;
 
-export type MandateOptionsPaytoPurpose = "dependant_support" | "government" | "loan" | "mortgage" | "other" | "pension" | "personal" | "retail" | "salary" | "tax" | "utility";
+export type MandateOptionsPaytoPurpose = "dependant_support" | "government" | "loan" | "mortgage" | "other" | "pension" | "personal" | "retail" | "salary" | "tax" | "utility" | OtherString;
 
-export type MandateOptionsUpiAmountType = "fixed" | "maximum";
+export type MandateOptionsUpiAmountType = "fixed" | "maximum" | OtherString;
 
-export type MandatePaytoAmountType = "fixed" | "maximum";
+export type MandatePaytoAmountType = "fixed" | "maximum" | OtherString;
 
-export type MandatePaytoPaymentSchedule = "adhoc" | "annual" | "daily" | "fortnightly" | "monthly" | "quarterly" | "semi_annual" | "weekly";
+export type MandatePaytoPaymentSchedule = "adhoc" | "annual" | "daily" | "fortnightly" | "monthly" | "quarterly" | "semi_annual" | "weekly" | OtherString;
 
-export type MandatePaytoPurpose = "dependant_support" | "government" | "loan" | "mortgage" | "other" | "pension" | "personal" | "retail" | "salary" | "tax" | "utility";
+export type MandatePaytoPurpose = "dependant_support" | "government" | "loan" | "mortgage" | "other" | "pension" | "personal" | "retail" | "salary" | "tax" | "utility" | OtherString;
 
-export type MandatePixAmountIncludesIof = "always" | "never";
+export type MandatePixAmountIncludesIof = "always" | "never" | OtherString;
 
-export type MandatePixAmountType = "fixed" | "maximum";
+export type MandatePixAmountType = "fixed" | "maximum" | OtherString;
 
-export type MandatePixPaymentSchedule = "halfyearly" | "monthly" | "quarterly" | "weekly" | "yearly";
+export type MandatePixPaymentSchedule = "halfyearly" | "monthly" | "quarterly" | "weekly" | "yearly" | OtherString;
 
-export type MandateStatus = "active" | "inactive" | "pending";
+export type MandateStatus = "active" | "inactive" | "pending" | OtherString;
 
-export type MandateType = "multi_use" | "single_use";
+export type MandateType = "multi_use" | "single_use" | OtherString;
 
-export type MandateUpiAmountType = "fixed" | "maximum";
+export type MandateUpiAmountType = "fixed" | "maximum" | OtherString;
 
-export type OutboundPaymentsPaymentMethodDetailsType = "financial_account" | "us_bank_account";
+export type OutboundPaymentsPaymentMethodDetailsType = "financial_account" | "us_bank_account" | OtherString;
 
-export type OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountHolderType = "company" | "individual";
+export type OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountHolderType = "company" | "individual" | OtherString;
 
-export type OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountType = "checking" | "savings";
+export type OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountType = "checking" | "savings" | OtherString;
 
-export type OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork = "ach" | "us_domestic_wire";
+export type OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork = "ach" | "us_domestic_wire" | OtherString;
 
-export type OutboundTransfersPaymentMethodDetailsType = "financial_account" | "us_bank_account";
+export type OutboundTransfersPaymentMethodDetailsType = "financial_account" | "us_bank_account" | OtherString;
 
-export type OutboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType = "company" | "individual";
+export type OutboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType = "company" | "individual" | OtherString;
 
-export type OutboundTransfersPaymentMethodDetailsUsBankAccountAccountType = "checking" | "savings";
+export type OutboundTransfersPaymentMethodDetailsUsBankAccountAccountType = "checking" | "savings" | OtherString;
 
-export type OutboundTransfersPaymentMethodDetailsUsBankAccountNetwork = "ach" | "us_domestic_wire";
+export type OutboundTransfersPaymentMethodDetailsUsBankAccountNetwork = "ach" | "us_domestic_wire" | OtherString;
 
-export type PaymentAttemptRecordCustomerPresence = "off_session" | "on_session";
+export type PaymentAttemptRecordCustomerPresence = "off_session" | "on_session" | OtherString;
 
-export type PaymentAttemptRecordReportedBy = "self" | "stripe";
+export type PaymentAttemptRecordReportedBy = "self" | "stripe" | OtherString;
 
-export type PaymentFlowsAmountDetailsResourceErrorCode = "amount_details_amount_mismatch" | "amount_details_tax_shipping_discount_greater_than_amount";
+export type PaymentFlowsAmountDetailsResourceErrorCode = "amount_details_amount_mismatch" | "amount_details_tax_shipping_discount_greater_than_amount" | OtherString;
 
-export type PaymentFlowsAutomaticPaymentMethodsPaymentIntentAllowRedirects = "always" | "never";
+export type PaymentFlowsAutomaticPaymentMethodsPaymentIntentAllowRedirects = "always" | "never" | OtherString;
 
-export type PaymentFlowsAutomaticPaymentMethodsSetupIntentAllowRedirects = "always" | "never";
+export type PaymentFlowsAutomaticPaymentMethodsSetupIntentAllowRedirects = "always" | "never" | OtherString;
 
-export type PaymentFlowsPrivatePaymentMethodsCardDetailsApiResourceEnterpriseFeaturesExtendedAuthorizationExtendedAuthorizationStatus = "disabled" | "enabled";
+export type PaymentFlowsPrivatePaymentMethodsCardDetailsApiResourceEnterpriseFeaturesExtendedAuthorizationExtendedAuthorizationStatus = "disabled" | "enabled" | OtherString;
 
-export type PaymentFlowsPrivatePaymentMethodsCardDetailsApiResourceEnterpriseFeaturesIncrementalAuthorizationIncrementalAuthorizationStatus = "available" | "unavailable";
+export type PaymentFlowsPrivatePaymentMethodsCardDetailsApiResourceEnterpriseFeaturesIncrementalAuthorizationIncrementalAuthorizationStatus = "available" | "unavailable" | OtherString;
 
-export type PaymentFlowsPrivatePaymentMethodsCardDetailsApiResourceEnterpriseFeaturesOvercaptureOvercaptureStatus = "available" | "unavailable";
+export type PaymentFlowsPrivatePaymentMethodsCardDetailsApiResourceEnterpriseFeaturesOvercaptureOvercaptureStatus = "available" | "unavailable" | OtherString;
 
-export type PaymentFlowsPrivatePaymentMethodsCardDetailsApiResourceMulticaptureStatus = "available" | "unavailable";
+export type PaymentFlowsPrivatePaymentMethodsCardDetailsApiResourceMulticaptureStatus = "available" | "unavailable" | OtherString;
 
-export type PaymentFlowsPrivatePaymentMethodsCardPresentCommonWalletType = "apple_pay" | "google_pay" | "samsung_pay" | "unknown";
+export type PaymentFlowsPrivatePaymentMethodsCardPresentCommonWalletType = "apple_pay" | "google_pay" | "samsung_pay" | "unknown" | OtherString;
 
-export type PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories = "checking" | "savings";
+export type PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories = "checking" | "savings" | OtherString;
 
-export type PaymentFlowsPrivatePaymentMethodsKakaoPayPaymentMethodOptionsSetupFutureUsage = "none" | "off_session";
+export type PaymentFlowsPrivatePaymentMethodsKakaoPayPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentFlowsPrivatePaymentMethodsKonbiniDetailsResourceStoreChain = "familymart" | "lawson" | "ministop" | "seicomart";
+export type PaymentFlowsPrivatePaymentMethodsKonbiniDetailsResourceStoreChain = "familymart" | "lawson" | "ministop" | "seicomart" | OtherString;
 
-export type PaymentFlowsPrivatePaymentMethodsNaverPayPaymentMethodOptionsSetupFutureUsage = "none" | "off_session";
+export type PaymentFlowsPrivatePaymentMethodsNaverPayPaymentMethodOptionsSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentFlowsPrivatePaymentMethodsPaypalAmountDetailsLineItemPaymentMethodOptionsCategory = "digital_goods" | "donation" | "physical_goods";
+export type PaymentFlowsPrivatePaymentMethodsPaypalAmountDetailsLineItemPaymentMethodOptionsCategory = "digital_goods" | "donation" | "physical_goods" | OtherString;
 
-export type PaymentIntentAllowedPaymentMethodTypes = "acss_debit" | "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boku_promptpay" | "boleto" | "capchase_pay" | "card" | "cashapp" | "check_scan" | "click_to_pay" | "crypto" | "customer_balance" | "demo_pay" | "duitnow" | "dummy_auth_push" | "dummy_passthrough_card" | "edenred" | "eps" | "fpx" | "gcash" | "getbalance" | "gift_card" | "giropay" | "gopay" | "grabpay" | "id_bank_transfer" | "ideal" | "kakao_pay" | "klarna" | "knet" | "konbini" | "kr_card" | "kr_market" | "kriya" | "link" | "mb_way" | "mobilepay" | "momo" | "mondu" | "multibanco" | "naver_pay" | "netbanking" | "ng_bank" | "ng_bank_transfer" | "ng_card" | "ng_market" | "ng_ussd" | "ng_wallet" | "nz_bank_account" | "octopus" | "oxxo" | "p24" | "paper_check" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "paypay" | "payto" | "pix" | "promptpay" | "qris" | "rechnung" | "revolut_pay" | "samsung_pay" | "satispay" | "scalapay" | "sepa_debit" | "sequra" | "shop_pay" | "shopeepay" | "sofort" | "south_korea_market" | "stripe_balance" | "sunbit" | "swish" | "tamara" | "test_pay" | "touch_n_go" | "truemoney" | "twint" | "upi" | "us_bank_account" | "us_cash_voucher" | "vipps" | "wechat_pay" | "wero" | "zip";
+export type PaymentIntentAllowedPaymentMethodTypes = "acss_debit" | "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boku_promptpay" | "boleto" | "capchase_pay" | "card" | "cashapp" | "check_scan" | "click_to_pay" | "crypto" | "customer_balance" | "demo_pay" | "duitnow" | "dummy_auth_push" | "dummy_passthrough_card" | "edenred" | "eps" | "fpx" | "gcash" | "getbalance" | "gift_card" | "giropay" | "gopay" | "grabpay" | "id_bank_transfer" | "ideal" | "kakao_pay" | "klarna" | "knet" | "konbini" | "kr_card" | "kr_market" | "kriya" | "link" | "mb_way" | "mobilepay" | "momo" | "mondu" | "multibanco" | "naver_pay" | "netbanking" | "ng_bank" | "ng_bank_transfer" | "ng_card" | "ng_market" | "ng_ussd" | "ng_wallet" | "nz_bank_account" | "octopus" | "oxxo" | "p24" | "paper_check" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "paypay" | "payto" | "pix" | "promptpay" | "qris" | "rechnung" | "revolut_pay" | "samsung_pay" | "satispay" | "scalapay" | "sepa_debit" | "sequra" | "shop_pay" | "shopeepay" | "sofort" | "south_korea_market" | "stripe_balance" | "sunbit" | "swish" | "tamara" | "test_pay" | "touch_n_go" | "truemoney" | "twint" | "upi" | "us_bank_account" | "us_cash_voucher" | "vipps" | "wechat_pay" | "wero" | "zip" | OtherString;
 
-export type PaymentIntentCancellationReason = "abandoned" | "automatic" | "duplicate" | "expired" | "failed_invoice" | "fraudulent" | "requested_by_customer" | "void_invoice";
+export type PaymentIntentCancellationReason = "abandoned" | "automatic" | "duplicate" | "expired" | "failed_invoice" | "fraudulent" | "requested_by_customer" | "void_invoice" | OtherString;
 
-export type PaymentIntentCaptureMethod = "automatic" | "automatic_async" | "manual";
+export type PaymentIntentCaptureMethod = "automatic" | "automatic_async" | "manual" | OtherString;
 
-export type PaymentIntentConfirmationMethod = "automatic" | "manual";
+export type PaymentIntentConfirmationMethod = "automatic" | "manual" | OtherString;
 
-export type PaymentIntentExcludedPaymentMethodTypes = "acss_debit" | "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boleto" | "card" | "cashapp" | "crypto" | "customer_balance" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "kakao_pay" | "klarna" | "konbini" | "kr_card" | "mb_way" | "mobilepay" | "multibanco" | "naver_pay" | "nz_bank_account" | "oxxo" | "p24" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "revolut_pay" | "samsung_pay" | "satispay" | "scalapay" | "sepa_debit" | "sofort" | "sunbit" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay" | "zip";
+export type PaymentIntentExcludedPaymentMethodTypes = "acss_debit" | "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boleto" | "card" | "cashapp" | "crypto" | "customer_balance" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "kakao_pay" | "klarna" | "konbini" | "kr_card" | "mb_way" | "mobilepay" | "multibanco" | "naver_pay" | "nz_bank_account" | "oxxo" | "p24" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "revolut_pay" | "samsung_pay" | "satispay" | "scalapay" | "sepa_debit" | "sofort" | "sunbit" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay" | "zip" | OtherString;
 
-export type PaymentIntentNextActionDisplayBankTransferInstructionsType = "eu_bank_transfer" | "gb_bank_transfer" | "jp_bank_transfer" | "mx_bank_transfer" | "us_bank_transfer";
+export type PaymentIntentNextActionDisplayBankTransferInstructionsType = "eu_bank_transfer" | "gb_bank_transfer" | "jp_bank_transfer" | "mx_bank_transfer" | "us_bank_transfer" | OtherString;
 
-export type PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType = "amounts" | "descriptor_code";
+export type PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType = "amounts" | "descriptor_code" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage = "none" | "off_session" | "on_session";
+export type PaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod = "automatic" | "instant" | "microdeposits";
+export type PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod = "automatic" | "instant" | "microdeposits" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage = "none" | "off_session" | "on_session";
+export type PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsBacsDebitSetupFutureUsage = "none" | "off_session" | "on_session";
+export type PaymentIntentPaymentMethodOptionsBacsDebitSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsCardNetwork = "amex" | "cartes_bancaires" | "diners" | "discover" | "eftpos_au" | "girocard" | "interac" | "jcb" | "link" | "mastercard" | "unionpay" | "unknown" | "visa";
+export type PaymentIntentPaymentMethodOptionsCardNetwork = "amex" | "cartes_bancaires" | "diners" | "discover" | "eftpos_au" | "girocard" | "interac" | "jcb" | "link" | "mastercard" | "unionpay" | "unknown" | "visa" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsCardRequestExtendedAuthorization = "if_available" | "never";
+export type PaymentIntentPaymentMethodOptionsCardRequestExtendedAuthorization = "if_available" | "never" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsCardRequestIncrementalAuthorization = "if_available" | "never";
+export type PaymentIntentPaymentMethodOptionsCardRequestIncrementalAuthorization = "if_available" | "never" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsCardRequestMulticapture = "if_available" | "never";
+export type PaymentIntentPaymentMethodOptionsCardRequestMulticapture = "if_available" | "never" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsCardRequestOvercapture = "if_available" | "never";
+export type PaymentIntentPaymentMethodOptionsCardRequestOvercapture = "if_available" | "never" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsCardRequestThreeDSecure = "any" | "automatic" | "challenge";
+export type PaymentIntentPaymentMethodOptionsCardRequestThreeDSecure = "any" | "automatic" | "challenge" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsCardSetupFutureUsage = "none" | "off_session" | "on_session";
+export type PaymentIntentPaymentMethodOptionsCardSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage = "none" | "off_session";
+export type PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule = "combined" | "interval" | "sporadic";
+export type PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule = "combined" | "interval" | "sporadic" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType = "business" | "personal";
+export type PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType = "business" | "personal" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsMandateOptionsPaytoAmountType = "fixed" | "maximum";
+export type PaymentIntentPaymentMethodOptionsMandateOptionsPaytoAmountType = "fixed" | "maximum" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsMandateOptionsPaytoPaymentSchedule = "adhoc" | "annual" | "daily" | "fortnightly" | "monthly" | "quarterly" | "semi_annual" | "weekly";
+export type PaymentIntentPaymentMethodOptionsMandateOptionsPaytoPaymentSchedule = "adhoc" | "annual" | "daily" | "fortnightly" | "monthly" | "quarterly" | "semi_annual" | "weekly" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsMandateOptionsPaytoPurpose = "dependant_support" | "government" | "loan" | "mortgage" | "other" | "pension" | "personal" | "retail" | "salary" | "tax" | "utility";
+export type PaymentIntentPaymentMethodOptionsMandateOptionsPaytoPurpose = "dependant_support" | "government" | "loan" | "mortgage" | "other" | "pension" | "personal" | "retail" | "salary" | "tax" | "utility" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsNzBankAccountSetupFutureUsage = "none" | "off_session" | "on_session";
+export type PaymentIntentPaymentMethodOptionsNzBankAccountSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsPaytoSetupFutureUsage = "none" | "off_session";
+export type PaymentIntentPaymentMethodOptionsPaytoSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage = "none" | "off_session" | "on_session";
+export type PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage = "none" | "off_session" | "on_session";
+export type PaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsUsBankAccountTransactionPurpose = "goods" | "other" | "services" | "unspecified";
+export type PaymentIntentPaymentMethodOptionsUsBankAccountTransactionPurpose = "goods" | "other" | "services" | "unspecified" | OtherString;
 
-export type PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod = "automatic" | "instant" | "microdeposits";
+export type PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod = "automatic" | "instant" | "microdeposits" | OtherString;
 
-export type PaymentIntentSetupFutureUsage = "off_session" | "on_session";
+export type PaymentIntentSetupFutureUsage = "off_session" | "on_session" | OtherString;
 
-export type PaymentIntentStatus = "canceled" | "processing" | "requires_action" | "requires_capture" | "requires_confirmation" | "requires_payment_method" | "succeeded";
+export type PaymentIntentStatus = "canceled" | "processing" | "requires_action" | "requires_capture" | "requires_confirmation" | "requires_payment_method" | "succeeded" | OtherString;
 
-export type PaymentIntentTypeSpecificPaymentMethodOptionsClientCaptureMethod = "automatic_delayed" | "manual" | "manual_preferred";
+export type PaymentIntentTypeSpecificPaymentMethodOptionsClientCaptureMethod = "automatic_delayed" | "manual" | "manual_preferred" | OtherString;
 
-export type PaymentIntentTypeSpecificPaymentMethodOptionsClientSetupFutureUsage = "none" | "off_session" | "on_session";
+export type PaymentIntentTypeSpecificPaymentMethodOptionsClientSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod = "automatic" | "instant" | "microdeposits";
+export type PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod = "automatic" | "instant" | "microdeposits" | OtherString;
 
-export type PaymentLinkBillingAddressCollection = "auto" | "required";
+export type PaymentLinkBillingAddressCollection = "auto" | "required" | OtherString;
 
-export type PaymentLinkCustomerCreation = "always" | "if_required";
+export type PaymentLinkCustomerCreation = "always" | "if_required" | OtherString;
 
-export type PaymentLinkPaymentMethodCollection = "always" | "if_required";
+export type PaymentLinkPaymentMethodCollection = "always" | "if_required" | OtherString;
 
-export type PaymentLinkPaymentMethodTypes = "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boleto" | "card" | "cashapp" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "klarna" | "konbini" | "link" | "mb_way" | "mobilepay" | "multibanco" | "oxxo" | "p24" | "pay_by_bank" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "satispay" | "sepa_debit" | "sofort" | "sunbit" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay" | "zip";
+export type PaymentLinkPaymentMethodTypes = "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boleto" | "card" | "cashapp" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "klarna" | "konbini" | "link" | "mb_way" | "mobilepay" | "multibanco" | "oxxo" | "p24" | "pay_by_bank" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "satispay" | "sepa_debit" | "sofort" | "sunbit" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay" | "zip" | OtherString;
 
-export type PaymentLinkSubmitType = "auto" | "book" | "donate" | "pay" | "subscribe";
+export type PaymentLinkSubmitType = "auto" | "book" | "donate" | "pay" | "subscribe" | OtherString;
 
-export type PaymentLinksResourceAfterCompletionType = "hosted_confirmation" | "redirect";
+export type PaymentLinksResourceAfterCompletionType = "hosted_confirmation" | "redirect" | OtherString;
 
-export type PaymentLinksResourceCardRestrictionsBrandsBlocked = "american_express" | "discover_global_network" | "mastercard" | "visa";
+export type PaymentLinksResourceCardRestrictionsBrandsBlocked = "american_express" | "discover_global_network" | "mastercard" | "visa" | OtherString;
 
-export type PaymentLinksResourceConsentCollectionPromotions = "auto" | "none";
+export type PaymentLinksResourceConsentCollectionPromotions = "auto" | "none" | OtherString;
 
-export type PaymentLinksResourceConsentCollectionTermsOfService = "none" | "required";
+export type PaymentLinksResourceConsentCollectionTermsOfService = "none" | "required" | OtherString;
 
-export type PaymentLinksResourceCustomFieldsType = "dropdown" | "numeric" | "text";
+export type PaymentLinksResourceCustomFieldsType = "dropdown" | "numeric" | "text" | OtherString;
 
-export type PaymentLinksResourcePaymentIntentDataCaptureMethod = "automatic" | "automatic_async" | "manual";
+export type PaymentLinksResourcePaymentIntentDataCaptureMethod = "automatic" | "automatic_async" | "manual" | OtherString;
 
-export type PaymentLinksResourcePaymentIntentDataSetupFutureUsage = "off_session" | "on_session";
+export type PaymentLinksResourcePaymentIntentDataSetupFutureUsage = "off_session" | "on_session" | OtherString;
 
-export type PaymentLinksResourcePaymentMethodReuseAgreementPosition = "auto" | "hidden";
+export type PaymentLinksResourcePaymentMethodReuseAgreementPosition = "auto" | "hidden" | OtherString;
 
-export type PaymentLinksResourceShippingAddressCollectionAllowedCountries = "AC" | "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CV" | "CW" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MK" | "ML" | "MM" | "MN" | "MO" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SZ" | "TA" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW" | "ZZ";
+export type PaymentLinksResourceShippingAddressCollectionAllowedCountries = "AC" | "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CV" | "CW" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MK" | "ML" | "MM" | "MN" | "MO" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SZ" | "TA" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW" | "ZZ" | OtherString;
 
-export type PaymentLinksResourceTaxIdCollectionRequired = "if_supported" | "never";
+export type PaymentLinksResourceTaxIdCollectionRequired = "if_supported" | "never" | OtherString;
 
-export type PaymentMethodAllowRedisplay = "always" | "limited" | "unspecified";
+export type PaymentMethodAllowRedisplay = "always" | "limited" | "unspecified" | OtherString;
 
-export type PaymentMethodCardPresentReadMethod = "contact_emv" | "contactless_emv" | "contactless_magstripe_mode" | "magnetic_stripe_fallback" | "magnetic_stripe_track2";
+export type PaymentMethodCardPresentReadMethod = "contact_emv" | "contactless_emv" | "contactless_magstripe_mode" | "magnetic_stripe_fallback" | "magnetic_stripe_track2" | OtherString;
 
-export type PaymentMethodCardRegulatedStatus = "regulated" | "unregulated";
+export type PaymentMethodCardRegulatedStatus = "regulated" | "unregulated" | OtherString;
 
-export type PaymentMethodCardWalletType = "amex_express_checkout" | "apple_pay" | "google_pay" | "link" | "masterpass" | "samsung_pay" | "visa_checkout";
+export type PaymentMethodCardWalletType = "amex_express_checkout" | "apple_pay" | "google_pay" | "link" | "masterpass" | "samsung_pay" | "visa_checkout" | OtherString;
 
-export type PaymentMethodConfigResourceDisplayPreferencePreference = "none" | "off" | "on";
+export type PaymentMethodConfigResourceDisplayPreferencePreference = "none" | "off" | "on" | OtherString;
 
-export type PaymentMethodConfigResourceDisplayPreferenceValue = "off" | "on";
+export type PaymentMethodConfigResourceDisplayPreferenceValue = "off" | "on" | OtherString;
 
-export type PaymentMethodDetailsAchDebitAccountHolderType = "company" | "individual";
+export type PaymentMethodDetailsAchDebitAccountHolderType = "company" | "individual" | OtherString;
 
-export type PaymentMethodDetailsBancontactPreferredLanguage = "de" | "en" | "fr" | "nl";
+export type PaymentMethodDetailsBancontactPreferredLanguage = "de" | "en" | "fr" | "nl" | OtherString;
 
-export type PaymentMethodDetailsCardInstallmentsPlanType = "bonus" | "fixed_count" | "revolving";
+export type PaymentMethodDetailsCardInstallmentsPlanType = "bonus" | "fixed_count" | "revolving" | OtherString;
 
-export type PaymentMethodDetailsCardPresentReadMethod = "contact_emv" | "contactless_emv" | "contactless_magstripe_mode" | "magnetic_stripe_fallback" | "magnetic_stripe_track2";
+export type PaymentMethodDetailsCardPresentReadMethod = "contact_emv" | "contactless_emv" | "contactless_magstripe_mode" | "magnetic_stripe_fallback" | "magnetic_stripe_track2" | OtherString;
 
-export type PaymentMethodDetailsCardPresentReceiptAccountType = "checking" | "credit" | "prepaid" | "unknown";
+export type PaymentMethodDetailsCardPresentReceiptAccountType = "checking" | "credit" | "prepaid" | "unknown" | OtherString;
 
-export type PaymentMethodDetailsCardRegulatedStatus = "regulated" | "unregulated";
+export type PaymentMethodDetailsCardRegulatedStatus = "regulated" | "unregulated" | OtherString;
 
-export type PaymentMethodDetailsCardWalletType = "amex_express_checkout" | "apple_pay" | "google_pay" | "link" | "masterpass" | "samsung_pay" | "visa_checkout";
+export type PaymentMethodDetailsCardWalletType = "amex_express_checkout" | "apple_pay" | "google_pay" | "link" | "masterpass" | "samsung_pay" | "visa_checkout" | OtherString;
 
-export type PaymentMethodDetailsCryptoNetwork = "base" | "ethereum" | "polygon" | "solana" | "sui" | "tempo";
+export type PaymentMethodDetailsCryptoNetwork = "base" | "ethereum" | "polygon" | "solana" | "sui" | "tempo" | OtherString;
 
-export type PaymentMethodDetailsCryptoTokenCurrency = "phantom_cash" | "usdc" | "usdg" | "usdp" | "usdsui" | "usdt";
+export type PaymentMethodDetailsCryptoTokenCurrency = "phantom_cash" | "usdc" | "usdg" | "usdp" | "usdsui" | "usdt" | OtherString;
 
-export type PaymentMethodDetailsEpsBank = "arzte_und_apotheker_bank" | "austrian_anadi_bank_ag" | "bank_austria" | "bankhaus_carl_spangler" | "bankhaus_schelhammer_und_schattera_ag" | "bawag_psk_ag" | "bks_bank_ag" | "brull_kallmus_bank_ag" | "btv_vier_lander_bank" | "capital_bank_grawe_gruppe_ag" | "deutsche_bank_ag" | "dolomitenbank" | "easybank_ag" | "erste_bank_und_sparkassen" | "hypo_alpeadriabank_international_ag" | "hypo_bank_burgenland_aktiengesellschaft" | "hypo_noe_lb_fur_niederosterreich_u_wien" | "hypo_oberosterreich_salzburg_steiermark" | "hypo_tirol_bank_ag" | "hypo_vorarlberg_bank_ag" | "marchfelder_bank" | "oberbank_ag" | "raiffeisen_bankengruppe_osterreich" | "schoellerbank_ag" | "sparda_bank_wien" | "volksbank_gruppe" | "volkskreditbank_ag" | "vr_bank_braunau";
+export type PaymentMethodDetailsEpsBank = "arzte_und_apotheker_bank" | "austrian_anadi_bank_ag" | "bank_austria" | "bankhaus_carl_spangler" | "bankhaus_schelhammer_und_schattera_ag" | "bawag_psk_ag" | "bks_bank_ag" | "brull_kallmus_bank_ag" | "btv_vier_lander_bank" | "capital_bank_grawe_gruppe_ag" | "deutsche_bank_ag" | "dolomitenbank" | "easybank_ag" | "erste_bank_und_sparkassen" | "hypo_alpeadriabank_international_ag" | "hypo_bank_burgenland_aktiengesellschaft" | "hypo_noe_lb_fur_niederosterreich_u_wien" | "hypo_oberosterreich_salzburg_steiermark" | "hypo_tirol_bank_ag" | "hypo_vorarlberg_bank_ag" | "marchfelder_bank" | "oberbank_ag" | "raiffeisen_bankengruppe_osterreich" | "schoellerbank_ag" | "sparda_bank_wien" | "volksbank_gruppe" | "volkskreditbank_ag" | "vr_bank_braunau" | OtherString;
 
-export type PaymentMethodDetailsFpxBank = "affin_bank" | "agrobank" | "alliance_bank" | "ambank" | "bank_islam" | "bank_muamalat" | "bank_of_china" | "bank_rakyat" | "bnp_paribas" | "bsn" | "cimb" | "citibank" | "deutsche_bank" | "hong_leong_bank" | "hsbc" | "kfh" | "maybank2e" | "maybank2u" | "mbsb_bank" | "ocbc" | "pb_enterprise" | "public_bank" | "rhb" | "standard_chartered" | "uob";
+export type PaymentMethodDetailsFpxAccountHolderType = "company" | "individual" | OtherString;
 
-export type PaymentMethodDetailsIdealBank = "abn_amro" | "adyen" | "asn_bank" | "bunq" | "buut" | "finom" | "handelsbanken" | "ing" | "knab" | "mollie" | "moneyou" | "n26" | "nn" | "rabobank" | "regiobank" | "revolut" | "sns_bank" | "triodos_bank" | "van_lanschot" | "yoursafe";
+export type PaymentMethodDetailsFpxBank = "affin_bank" | "agrobank" | "alliance_bank" | "ambank" | "bank_islam" | "bank_muamalat" | "bank_of_china" | "bank_rakyat" | "bnp_paribas" | "bsn" | "cimb" | "citibank" | "deutsche_bank" | "hong_leong_bank" | "hsbc" | "kfh" | "maybank2e" | "maybank2u" | "mbsb_bank" | "ocbc" | "pb_enterprise" | "public_bank" | "rhb" | "standard_chartered" | "uob" | OtherString;
 
-export type PaymentMethodDetailsIdealBic = "ABNANL2A" | "ADYBNL2A" | "ASNBNL21" | "BITSNL2A" | "BUNQNL2A" | "BUUTNL2A" | "FNOMNL22" | "FVLBNL22" | "HANDNL2A" | "INGBNL2A" | "KNABNL2H" | "MLLENL2A" | "MOYONL21" | "NNBANL2G" | "NTSBDEB1" | "RABONL2U" | "RBRBNL21" | "REVOIE23" | "REVOLT21" | "SNSBNL2A" | "TRIONL2U";
+export type PaymentMethodDetailsIdealBank = "abn_amro" | "adyen" | "asn_bank" | "bunq" | "buut" | "finom" | "handelsbanken" | "ing" | "knab" | "mollie" | "moneyou" | "n26" | "nn" | "rabobank" | "regiobank" | "revolut" | "sns_bank" | "triodos_bank" | "van_lanschot" | "yoursafe" | OtherString;
 
-export type PaymentMethodDetailsInteracPresentReadMethod = "contact_emv" | "contactless_emv" | "contactless_magstripe_mode" | "magnetic_stripe_fallback" | "magnetic_stripe_track2";
+export type PaymentMethodDetailsIdealBic = "ABNANL2A" | "ADYBNL2A" | "ASNBNL21" | "BITSNL2A" | "BUNQNL2A" | "BUUTNL2A" | "FNOMNL22" | "FVLBNL22" | "HANDNL2A" | "INGBNL2A" | "KNABNL2H" | "MLLENL2A" | "MOYONL21" | "NNBANL2G" | "NTSBDEB1" | "RABONL2U" | "RBRBNL21" | "REVOIE23" | "REVOLT21" | "SNSBNL2A" | "TRIONL2U" | OtherString;
 
-export type PaymentMethodDetailsInteracPresentReceiptAccountType = "checking" | "savings" | "unknown";
+export type PaymentMethodDetailsInteracPresentReadMethod = "contact_emv" | "contactless_emv" | "contactless_magstripe_mode" | "magnetic_stripe_fallback" | "magnetic_stripe_track2" | OtherString;
 
-export type PaymentMethodDetailsKrCardBrand = "bc" | "citi" | "hana" | "hyundai" | "jeju" | "jeonbuk" | "kakaobank" | "kbank" | "kdbbank" | "kookmin" | "kwangju" | "lotte" | "mg" | "nh" | "post" | "samsung" | "savingsbank" | "shinhan" | "shinhyup" | "suhyup" | "tossbank" | "woori";
+export type PaymentMethodDetailsInteracPresentReceiptAccountType = "checking" | "savings" | "unknown" | OtherString;
 
-export type PaymentMethodDetailsP24Bank = "alior_bank" | "bank_millennium" | "bank_nowy_bfg_sa" | "bank_pekao_sa" | "banki_spbdzielcze" | "blik" | "bnp_paribas" | "boz" | "citi_handlowy" | "credit_agricole" | "envelobank" | "etransfer_pocztowy24" | "getin_bank" | "ideabank" | "ing" | "inteligo" | "mbank_mtransfer" | "nest_przelew" | "noble_pay" | "pbac_z_ipko" | "plus_bank" | "santander_przelew24" | "tmobile_usbugi_bankowe" | "toyota_bank" | "velobank" | "volkswagen_bank";
+export type PaymentMethodDetailsKrCardBrand = "bc" | "citi" | "hana" | "hyundai" | "jeju" | "jeonbuk" | "kakaobank" | "kbank" | "kdbbank" | "kookmin" | "kwangju" | "lotte" | "mg" | "nh" | "post" | "samsung" | "savingsbank" | "shinhan" | "shinhyup" | "suhyup" | "tossbank" | "woori" | OtherString;
 
-export type PaymentMethodDetailsPaymentRecordBancontactPreferredLanguage = "de" | "en" | "fr" | "nl";
+export type PaymentMethodDetailsP24Bank = "alior_bank" | "bank_millennium" | "bank_nowy_bfg_sa" | "bank_pekao_sa" | "banki_spbdzielcze" | "blik" | "bnp_paribas" | "boz" | "citi_handlowy" | "credit_agricole" | "envelobank" | "etransfer_pocztowy24" | "getin_bank" | "ideabank" | "ing" | "inteligo" | "mbank_mtransfer" | "nest_przelew" | "noble_pay" | "pbac_z_ipko" | "plus_bank" | "santander_przelew24" | "tmobile_usbugi_bankowe" | "toyota_bank" | "velobank" | "volkswagen_bank" | OtherString;
 
-export type PaymentMethodDetailsPaymentRecordEpsBank = "arzte_und_apotheker_bank" | "austrian_anadi_bank_ag" | "bank_austria" | "bankhaus_carl_spangler" | "bankhaus_schelhammer_und_schattera_ag" | "bawag_psk_ag" | "bks_bank_ag" | "brull_kallmus_bank_ag" | "btv_vier_lander_bank" | "capital_bank_grawe_gruppe_ag" | "deutsche_bank_ag" | "dolomitenbank" | "easybank_ag" | "erste_bank_und_sparkassen" | "hypo_alpeadriabank_international_ag" | "hypo_bank_burgenland_aktiengesellschaft" | "hypo_noe_lb_fur_niederosterreich_u_wien" | "hypo_oberosterreich_salzburg_steiermark" | "hypo_tirol_bank_ag" | "hypo_vorarlberg_bank_ag" | "marchfelder_bank" | "oberbank_ag" | "raiffeisen_bankengruppe_osterreich" | "schoellerbank_ag" | "sparda_bank_wien" | "volksbank_gruppe" | "volkskreditbank_ag" | "vr_bank_braunau";
+export type PaymentMethodDetailsPaymentRecordBancontactPreferredLanguage = "de" | "en" | "fr" | "nl" | OtherString;
 
-export type PaymentMethodDetailsPaymentRecordIdealBank = "abn_amro" | "adyen" | "asn_bank" | "bunq" | "buut" | "finom" | "handelsbanken" | "ing" | "knab" | "mollie" | "moneyou" | "n26" | "nn" | "rabobank" | "regiobank" | "revolut" | "sns_bank" | "triodos_bank" | "van_lanschot" | "yoursafe";
+export type PaymentMethodDetailsPaymentRecordEpsBank = "arzte_und_apotheker_bank" | "austrian_anadi_bank_ag" | "bank_austria" | "bankhaus_carl_spangler" | "bankhaus_schelhammer_und_schattera_ag" | "bawag_psk_ag" | "bks_bank_ag" | "brull_kallmus_bank_ag" | "btv_vier_lander_bank" | "capital_bank_grawe_gruppe_ag" | "deutsche_bank_ag" | "dolomitenbank" | "easybank_ag" | "erste_bank_und_sparkassen" | "hypo_alpeadriabank_international_ag" | "hypo_bank_burgenland_aktiengesellschaft" | "hypo_noe_lb_fur_niederosterreich_u_wien" | "hypo_oberosterreich_salzburg_steiermark" | "hypo_tirol_bank_ag" | "hypo_vorarlberg_bank_ag" | "marchfelder_bank" | "oberbank_ag" | "raiffeisen_bankengruppe_osterreich" | "schoellerbank_ag" | "sparda_bank_wien" | "volksbank_gruppe" | "volkskreditbank_ag" | "vr_bank_braunau" | OtherString;
 
-export type PaymentMethodDetailsPaymentRecordIdealBic = "ABNANL2A" | "ADYBNL2A" | "ASNBNL21" | "BITSNL2A" | "BUNQNL2A" | "BUUTNL2A" | "FNOMNL22" | "FVLBNL22" | "HANDNL2A" | "INGBNL2A" | "KNABNL2H" | "MLLENL2A" | "MOYONL21" | "NNBANL2G" | "NTSBDEB1" | "RABONL2U" | "RBRBNL21" | "REVOIE23" | "REVOLT21" | "SNSBNL2A" | "TRIONL2U";
+export type PaymentMethodDetailsPaymentRecordIdealBank = "abn_amro" | "adyen" | "asn_bank" | "bunq" | "buut" | "finom" | "handelsbanken" | "ing" | "knab" | "mollie" | "moneyou" | "n26" | "nn" | "rabobank" | "regiobank" | "revolut" | "sns_bank" | "triodos_bank" | "van_lanschot" | "yoursafe" | OtherString;
 
-export type PaymentMethodDetailsPaymentRecordP24Bank = "alior_bank" | "bank_millennium" | "bank_nowy_bfg_sa" | "bank_pekao_sa" | "banki_spbdzielcze" | "blik" | "bnp_paribas" | "boz" | "citi_handlowy" | "credit_agricole" | "envelobank" | "etransfer_pocztowy24" | "getin_bank" | "ideabank" | "ing" | "inteligo" | "mbank_mtransfer" | "nest_przelew" | "noble_pay" | "pbac_z_ipko" | "plus_bank" | "santander_przelew24" | "tmobile_usbugi_bankowe" | "toyota_bank" | "velobank" | "volkswagen_bank";
+export type PaymentMethodDetailsPaymentRecordIdealBic = "ABNANL2A" | "ADYBNL2A" | "ASNBNL21" | "BITSNL2A" | "BUNQNL2A" | "BUUTNL2A" | "FNOMNL22" | "FVLBNL22" | "HANDNL2A" | "INGBNL2A" | "KNABNL2H" | "MLLENL2A" | "MOYONL21" | "NNBANL2G" | "NTSBDEB1" | "RABONL2U" | "RBRBNL21" | "REVOIE23" | "REVOLT21" | "SNSBNL2A" | "TRIONL2U" | OtherString;
 
-export type PaymentMethodDetailsPaymentRecordSofortPreferredLanguage = "de" | "en" | "es" | "fr" | "it" | "nl" | "pl";
+export type PaymentMethodDetailsPaymentRecordP24Bank = "alior_bank" | "bank_millennium" | "bank_nowy_bfg_sa" | "bank_pekao_sa" | "banki_spbdzielcze" | "blik" | "bnp_paribas" | "boz" | "citi_handlowy" | "credit_agricole" | "envelobank" | "etransfer_pocztowy24" | "getin_bank" | "ideabank" | "ing" | "inteligo" | "mbank_mtransfer" | "nest_przelew" | "noble_pay" | "pbac_z_ipko" | "plus_bank" | "santander_przelew24" | "tmobile_usbugi_bankowe" | "toyota_bank" | "velobank" | "volkswagen_bank" | OtherString;
 
-export type PaymentMethodDetailsPaymentRecordUsBankAccountAccountHolderType = "company" | "individual";
+export type PaymentMethodDetailsPaymentRecordSofortPreferredLanguage = "de" | "en" | "es" | "fr" | "it" | "nl" | "pl" | OtherString;
 
-export type PaymentMethodDetailsPaymentRecordUsBankAccountAccountType = "checking" | "savings";
+export type PaymentMethodDetailsPaymentRecordUsBankAccountAccountHolderType = "company" | "individual" | OtherString;
 
-export type PaymentMethodDetailsSofortPreferredLanguage = "de" | "en" | "es" | "fr" | "it" | "nl" | "pl";
+export type PaymentMethodDetailsPaymentRecordUsBankAccountAccountType = "checking" | "savings" | OtherString;
 
-export type PaymentMethodDetailsUsBankAccountAccountHolderType = "company" | "individual";
+export type PaymentMethodDetailsSofortPreferredLanguage = "de" | "en" | "es" | "fr" | "it" | "nl" | "pl" | OtherString;
 
-export type PaymentMethodDetailsUsBankAccountAccountType = "checking" | "savings";
+export type PaymentMethodDetailsUsBankAccountAccountHolderType = "company" | "individual" | OtherString;
 
-export type PaymentMethodDomainResourcePaymentMethodStatusStatus = "active" | "inactive";
+export type PaymentMethodDetailsUsBankAccountAccountType = "checking" | "savings" | OtherString;
 
-export type PaymentMethodEpsBank = "arzte_und_apotheker_bank" | "austrian_anadi_bank_ag" | "bank_austria" | "bankhaus_carl_spangler" | "bankhaus_schelhammer_und_schattera_ag" | "bawag_psk_ag" | "bks_bank_ag" | "brull_kallmus_bank_ag" | "btv_vier_lander_bank" | "capital_bank_grawe_gruppe_ag" | "deutsche_bank_ag" | "dolomitenbank" | "easybank_ag" | "erste_bank_und_sparkassen" | "hypo_alpeadriabank_international_ag" | "hypo_bank_burgenland_aktiengesellschaft" | "hypo_noe_lb_fur_niederosterreich_u_wien" | "hypo_oberosterreich_salzburg_steiermark" | "hypo_tirol_bank_ag" | "hypo_vorarlberg_bank_ag" | "marchfelder_bank" | "oberbank_ag" | "raiffeisen_bankengruppe_osterreich" | "schoellerbank_ag" | "sparda_bank_wien" | "volksbank_gruppe" | "volkskreditbank_ag" | "vr_bank_braunau";
+export type PaymentMethodDomainResourcePaymentMethodStatusStatus = "active" | "inactive" | OtherString;
 
-export type PaymentMethodFpxBank = "affin_bank" | "agrobank" | "alliance_bank" | "ambank" | "bank_islam" | "bank_muamalat" | "bank_of_china" | "bank_rakyat" | "bnp_paribas" | "bsn" | "cimb" | "citibank" | "deutsche_bank" | "hong_leong_bank" | "hsbc" | "kfh" | "maybank2e" | "maybank2u" | "mbsb_bank" | "ocbc" | "pb_enterprise" | "public_bank" | "rhb" | "standard_chartered" | "uob";
+export type PaymentMethodEpsBank = "arzte_und_apotheker_bank" | "austrian_anadi_bank_ag" | "bank_austria" | "bankhaus_carl_spangler" | "bankhaus_schelhammer_und_schattera_ag" | "bawag_psk_ag" | "bks_bank_ag" | "brull_kallmus_bank_ag" | "btv_vier_lander_bank" | "capital_bank_grawe_gruppe_ag" | "deutsche_bank_ag" | "dolomitenbank" | "easybank_ag" | "erste_bank_und_sparkassen" | "hypo_alpeadriabank_international_ag" | "hypo_bank_burgenland_aktiengesellschaft" | "hypo_noe_lb_fur_niederosterreich_u_wien" | "hypo_oberosterreich_salzburg_steiermark" | "hypo_tirol_bank_ag" | "hypo_vorarlberg_bank_ag" | "marchfelder_bank" | "oberbank_ag" | "raiffeisen_bankengruppe_osterreich" | "schoellerbank_ag" | "sparda_bank_wien" | "volksbank_gruppe" | "volkskreditbank_ag" | "vr_bank_braunau" | OtherString;
 
-export type PaymentMethodIdealBank = "abn_amro" | "adyen" | "asn_bank" | "bunq" | "buut" | "finom" | "handelsbanken" | "ing" | "knab" | "mollie" | "moneyou" | "n26" | "nn" | "rabobank" | "regiobank" | "revolut" | "sns_bank" | "triodos_bank" | "van_lanschot" | "yoursafe";
+export type PaymentMethodFpxAccountHolderType = "company" | "individual" | OtherString;
 
-export type PaymentMethodIdealBic = "ABNANL2A" | "ADYBNL2A" | "ASNBNL21" | "BITSNL2A" | "BUNQNL2A" | "BUUTNL2A" | "FNOMNL22" | "FVLBNL22" | "HANDNL2A" | "INGBNL2A" | "KNABNL2H" | "MLLENL2A" | "MOYONL21" | "NNBANL2G" | "NTSBDEB1" | "RABONL2U" | "RBRBNL21" | "REVOIE23" | "REVOLT21" | "SNSBNL2A" | "TRIONL2U";
+export type PaymentMethodFpxBank = "affin_bank" | "agrobank" | "alliance_bank" | "ambank" | "bank_islam" | "bank_muamalat" | "bank_of_china" | "bank_rakyat" | "bnp_paribas" | "bsn" | "cimb" | "citibank" | "deutsche_bank" | "hong_leong_bank" | "hsbc" | "kfh" | "maybank2e" | "maybank2u" | "mbsb_bank" | "ocbc" | "pb_enterprise" | "public_bank" | "rhb" | "standard_chartered" | "uob" | OtherString;
 
-export type PaymentMethodInteracPresentReadMethod = "contact_emv" | "contactless_emv" | "contactless_magstripe_mode" | "magnetic_stripe_fallback" | "magnetic_stripe_track2";
+export type PaymentMethodIdealBank = "abn_amro" | "adyen" | "asn_bank" | "bunq" | "buut" | "finom" | "handelsbanken" | "ing" | "knab" | "mollie" | "moneyou" | "n26" | "nn" | "rabobank" | "regiobank" | "revolut" | "sns_bank" | "triodos_bank" | "van_lanschot" | "yoursafe" | OtherString;
 
-export type PaymentMethodKrCardBrand = "bc" | "citi" | "hana" | "hyundai" | "jeju" | "jeonbuk" | "kakaobank" | "kbank" | "kdbbank" | "kookmin" | "kwangju" | "lotte" | "mg" | "nh" | "post" | "samsung" | "savingsbank" | "shinhan" | "shinhyup" | "suhyup" | "tossbank" | "woori";
+export type PaymentMethodIdealBic = "ABNANL2A" | "ADYBNL2A" | "ASNBNL21" | "BITSNL2A" | "BUNQNL2A" | "BUUTNL2A" | "FNOMNL22" | "FVLBNL22" | "HANDNL2A" | "INGBNL2A" | "KNABNL2H" | "MLLENL2A" | "MOYONL21" | "NNBANL2G" | "NTSBDEB1" | "RABONL2U" | "RBRBNL21" | "REVOIE23" | "REVOLT21" | "SNSBNL2A" | "TRIONL2U" | OtherString;
 
-export type PaymentMethodNaverPayFunding = "card" | "points";
+export type PaymentMethodInteracPresentReadMethod = "contact_emv" | "contactless_emv" | "contactless_magstripe_mode" | "magnetic_stripe_fallback" | "magnetic_stripe_track2" | OtherString;
 
-export type PaymentMethodOptionsAlipaySetupFutureUsage = "none" | "off_session";
+export type PaymentMethodKrCardBrand = "bc" | "citi" | "hana" | "hyundai" | "jeju" | "jeonbuk" | "kakaobank" | "kbank" | "kdbbank" | "kookmin" | "kwangju" | "lotte" | "mg" | "nh" | "post" | "samsung" | "savingsbank" | "shinhan" | "shinhyup" | "suhyup" | "tossbank" | "woori" | OtherString;
 
-export type PaymentMethodOptionsAmazonPaySetupFutureUsage = "none" | "off_session";
+export type PaymentMethodNaverPayFunding = "card" | "points" | OtherString;
 
-export type PaymentMethodOptionsBancontactPreferredLanguage = "de" | "en" | "fr" | "nl";
+export type PaymentMethodOptionsAlipaySetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentMethodOptionsBancontactSetupFutureUsage = "none" | "off_session";
+export type PaymentMethodOptionsAmazonPaySetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentMethodOptionsBoletoSetupFutureUsage = "none" | "off_session" | "on_session";
+export type PaymentMethodOptionsBancontactPreferredLanguage = "de" | "en" | "fr" | "nl" | OtherString;
 
-export type PaymentMethodOptionsCardMandateOptionsAmountType = "fixed" | "maximum";
+export type PaymentMethodOptionsBancontactSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentMethodOptionsCardMandateOptionsInterval = "day" | "month" | "sporadic" | "week" | "year";
+export type PaymentMethodOptionsBoletoSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type PaymentMethodOptionsCardPresentCaptureMethod = "manual" | "manual_preferred";
+export type PaymentMethodOptionsCardMandateOptionsAmountType = "fixed" | "maximum" | OtherString;
 
-export type PaymentMethodOptionsCardPresentRoutingRequestedPriority = "domestic" | "international";
+export type PaymentMethodOptionsCardMandateOptionsInterval = "day" | "month" | "sporadic" | "week" | "year" | OtherString;
 
-export type PaymentMethodOptionsCashappSetupFutureUsage = "none" | "off_session" | "on_session";
+export type PaymentMethodOptionsCardPresentCaptureMethod = "manual" | "manual_preferred" | OtherString;
 
-export type PaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes = "aba" | "iban" | "sepa" | "sort_code" | "spei" | "swift" | "zengin";
+export type PaymentMethodOptionsCardPresentRoutingRequestedPriority = "domestic" | "international" | OtherString;
 
-export type PaymentMethodOptionsCustomerBalanceBankTransferType = "eu_bank_transfer" | "gb_bank_transfer" | "jp_bank_transfer" | "mx_bank_transfer" | "us_bank_transfer";
+export type PaymentMethodOptionsCashappSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type PaymentMethodOptionsCustomerBalanceEuBankAccountCountry = "BE" | "DE" | "ES" | "FR" | "IE" | "NL";
+export type PaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes = "aba" | "iban" | "sepa" | "sort_code" | "spei" | "swift" | "zengin" | OtherString;
 
-export type PaymentMethodOptionsIdealSetupFutureUsage = "none" | "off_session";
+export type PaymentMethodOptionsCustomerBalanceBankTransferType = "eu_bank_transfer" | "gb_bank_transfer" | "jp_bank_transfer" | "mx_bank_transfer" | "us_bank_transfer" | OtherString;
 
-export type PaymentMethodOptionsKlarnaSetupFutureUsage = "none" | "off_session" | "on_session";
+export type PaymentMethodOptionsCustomerBalanceEuBankAccountCountry = "BE" | "DE" | "ES" | "FR" | "IE" | "NL" | OtherString;
 
-export type PaymentMethodOptionsKrCardSetupFutureUsage = "none" | "off_session";
+export type PaymentMethodOptionsIdealSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentMethodOptionsMandateOptionsPixAmountIncludesIof = "always" | "never";
+export type PaymentMethodOptionsKlarnaSetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type PaymentMethodOptionsMandateOptionsPixAmountType = "fixed" | "maximum";
+export type PaymentMethodOptionsKrCardSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentMethodOptionsMandateOptionsPixPaymentSchedule = "halfyearly" | "monthly" | "quarterly" | "weekly" | "yearly";
+export type PaymentMethodOptionsMandateOptionsPixAmountIncludesIof = "always" | "never" | OtherString;
 
-export type PaymentMethodOptionsMandateOptionsUpiAmountType = "fixed" | "maximum";
+export type PaymentMethodOptionsMandateOptionsPixAmountType = "fixed" | "maximum" | OtherString;
 
-export type PaymentMethodOptionsPaypalSetupFutureUsage = "none" | "off_session";
+export type PaymentMethodOptionsMandateOptionsPixPaymentSchedule = "halfyearly" | "monthly" | "quarterly" | "weekly" | "yearly" | OtherString;
 
-export type PaymentMethodOptionsPixAmountIncludesIof = "always" | "never";
+export type PaymentMethodOptionsMandateOptionsUpiAmountType = "fixed" | "maximum" | OtherString;
 
-export type PaymentMethodOptionsPixSetupFutureUsage = "none" | "off_session";
+export type PaymentMethodOptionsPaypalSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentMethodOptionsRevolutPaySetupFutureUsage = "none" | "off_session";
+export type PaymentMethodOptionsPixAmountIncludesIof = "always" | "never" | OtherString;
 
-export type PaymentMethodOptionsSatispaySetupFutureUsage = "none" | "off_session" | "on_session";
+export type PaymentMethodOptionsPixSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentMethodOptionsSofortPreferredLanguage = "de" | "en" | "es" | "fr" | "it" | "nl" | "pl";
+export type PaymentMethodOptionsRevolutPaySetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentMethodOptionsSofortSetupFutureUsage = "none" | "off_session";
+export type PaymentMethodOptionsSatispaySetupFutureUsage = "none" | "off_session" | "on_session" | OtherString;
 
-export type PaymentMethodOptionsTwintSetupFutureUsage = "none" | "off_session";
+export type PaymentMethodOptionsSofortPreferredLanguage = "de" | "en" | "es" | "fr" | "it" | "nl" | "pl" | OtherString;
 
-export type PaymentMethodOptionsUpiSetupFutureUsage = "off_session" | "on_session";
+export type PaymentMethodOptionsSofortSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentMethodOptionsWechatPayClient = "android" | "ios" | "web";
+export type PaymentMethodOptionsTwintSetupFutureUsage = "none" | "off_session" | OtherString;
 
-export type PaymentMethodP24Bank = "alior_bank" | "bank_millennium" | "bank_nowy_bfg_sa" | "bank_pekao_sa" | "banki_spbdzielcze" | "blik" | "bnp_paribas" | "boz" | "citi_handlowy" | "credit_agricole" | "envelobank" | "etransfer_pocztowy24" | "getin_bank" | "ideabank" | "ing" | "inteligo" | "mbank_mtransfer" | "nest_przelew" | "noble_pay" | "pbac_z_ipko" | "plus_bank" | "santander_przelew24" | "tmobile_usbugi_bankowe" | "toyota_bank" | "velobank" | "volkswagen_bank";
+export type PaymentMethodOptionsUpiSetupFutureUsage = "off_session" | "on_session" | OtherString;
 
-export type PaymentMethodType = "acss_debit" | "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boleto" | "card" | "card_present" | "cashapp" | "crypto" | "custom" | "customer_balance" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "interac_present" | "kakao_pay" | "klarna" | "konbini" | "kr_card" | "link" | "mb_way" | "mobilepay" | "multibanco" | "naver_pay" | "nz_bank_account" | "oxxo" | "p24" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "revolut_pay" | "samsung_pay" | "satispay" | "scalapay" | "sepa_debit" | "sofort" | "sunbit" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay" | "zip";
+export type PaymentMethodOptionsWechatPayClient = "android" | "ios" | "web" | OtherString;
 
-export type PaymentMethodUsBankAccountAccountHolderType = "company" | "individual";
+export type PaymentMethodP24Bank = "alior_bank" | "bank_millennium" | "bank_nowy_bfg_sa" | "bank_pekao_sa" | "banki_spbdzielcze" | "blik" | "bnp_paribas" | "boz" | "citi_handlowy" | "credit_agricole" | "envelobank" | "etransfer_pocztowy24" | "getin_bank" | "ideabank" | "ing" | "inteligo" | "mbank_mtransfer" | "nest_przelew" | "noble_pay" | "pbac_z_ipko" | "plus_bank" | "santander_przelew24" | "tmobile_usbugi_bankowe" | "toyota_bank" | "velobank" | "volkswagen_bank" | OtherString;
 
-export type PaymentMethodUsBankAccountAccountType = "checking" | "savings";
+export type PaymentMethodType = "acss_debit" | "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boleto" | "card" | "card_present" | "cashapp" | "crypto" | "custom" | "customer_balance" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "interac_present" | "kakao_pay" | "klarna" | "konbini" | "kr_card" | "link" | "mb_way" | "mobilepay" | "multibanco" | "naver_pay" | "nz_bank_account" | "oxxo" | "p24" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "revolut_pay" | "samsung_pay" | "satispay" | "scalapay" | "sepa_debit" | "sofort" | "sunbit" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay" | "zip" | OtherString;
 
-export type PaymentMethodUsBankAccountBlockedNetworkCode = "R02" | "R03" | "R04" | "R05" | "R07" | "R08" | "R10" | "R11" | "R16" | "R20" | "R29" | "R31";
+export type PaymentMethodUsBankAccountAccountHolderType = "company" | "individual" | OtherString;
 
-export type PaymentMethodUsBankAccountBlockedReason = "bank_account_closed" | "bank_account_frozen" | "bank_account_invalid_details" | "bank_account_restricted" | "bank_account_unusable" | "debit_not_authorized" | "tokenized_account_number_deactivated";
+export type PaymentMethodUsBankAccountAccountType = "checking" | "savings" | OtherString;
 
-export type PaymentPagesCheckoutSessionAutomaticTaxStatus = "complete" | "failed" | "requires_location_inputs";
+export type PaymentMethodUsBankAccountBlockedNetworkCode = "R02" | "R03" | "R04" | "R05" | "R07" | "R08" | "R10" | "R11" | "R16" | "R20" | "R29" | "R31" | OtherString;
 
-export type PaymentPagesCheckoutSessionBrandingSettingsBorderStyle = "pill" | "rectangular" | "rounded";
+export type PaymentMethodUsBankAccountBlockedReason = "bank_account_closed" | "bank_account_frozen" | "bank_account_invalid_details" | "bank_account_restricted" | "bank_account_unusable" | "debit_not_authorized" | "tokenized_account_number_deactivated" | OtherString;
 
-export type PaymentPagesCheckoutSessionBrandingSettingsIconType = "file" | "url";
+export type PaymentPagesCheckoutSessionAutomaticTaxStatus = "complete" | "failed" | "requires_location_inputs" | OtherString;
 
-export type PaymentPagesCheckoutSessionBrandingSettingsLogoType = "file" | "url";
+export type PaymentPagesCheckoutSessionBrandingSettingsBorderStyle = "pill" | "rectangular" | "rounded" | OtherString;
 
-export type PaymentPagesCheckoutSessionConsentCollectionPromotions = "auto" | "none";
+export type PaymentPagesCheckoutSessionBrandingSettingsIconType = "file" | "url" | OtherString;
 
-export type PaymentPagesCheckoutSessionConsentCollectionTermsOfService = "none" | "required";
+export type PaymentPagesCheckoutSessionBrandingSettingsLogoType = "file" | "url" | OtherString;
 
-export type PaymentPagesCheckoutSessionConsentPromotions = "opt_in" | "opt_out";
+export type PaymentPagesCheckoutSessionConsentCollectionPromotions = "auto" | "none" | OtherString;
 
-export type PaymentPagesCheckoutSessionCustomFieldsType = "dropdown" | "numeric" | "text";
+export type PaymentPagesCheckoutSessionConsentCollectionTermsOfService = "none" | "required" | OtherString;
 
-export type PaymentPagesCheckoutSessionCustomerDetailsTaxExempt = "exempt" | "none" | "reverse";
+export type PaymentPagesCheckoutSessionConsentPromotions = "opt_in" | "opt_out" | OtherString;
 
-export type PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition = "auto" | "hidden";
+export type PaymentPagesCheckoutSessionCustomFieldsType = "dropdown" | "numeric" | "text" | OtherString;
 
-export type PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails = "client_only" | "server_only";
+export type PaymentPagesCheckoutSessionCustomerDetailsTaxExempt = "exempt" | "none" | "reverse" | OtherString;
 
-export type PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters = "always" | "limited" | "unspecified";
+export type PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition = "auto" | "hidden" | OtherString;
 
-export type PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove = "disabled" | "enabled";
+export type PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails = "client_only" | "server_only" | OtherString;
 
-export type PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave = "disabled" | "enabled";
+export type PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters = "always" | "limited" | "unspecified" | OtherString;
 
-export type PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries = "AC" | "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CV" | "CW" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MK" | "ML" | "MM" | "MN" | "MO" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SZ" | "TA" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW" | "ZZ";
+export type PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove = "disabled" | "enabled" | OtherString;
 
-export type PaymentPagesCheckoutSessionTaxIdCollectionRequired = "if_supported" | "never";
+export type PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave = "disabled" | "enabled" | OtherString;
 
-export type PaymentPagesCheckoutSessionTaxIdType = "ad_nrt" | "ae_trn" | "al_tin" | "am_tin" | "ao_tin" | "ar_cuit" | "au_abn" | "au_arn" | "aw_tin" | "az_tin" | "ba_tin" | "bb_tin" | "bd_bin" | "bf_ifu" | "bg_uic" | "bh_vat" | "bj_ifu" | "bo_tin" | "br_cnpj" | "br_cpf" | "bs_tin" | "by_tin" | "ca_bn" | "ca_gst_hst" | "ca_pst_bc" | "ca_pst_mb" | "ca_pst_sk" | "ca_qst" | "cd_nif" | "ch_uid" | "ch_vat" | "cl_tin" | "cm_niu" | "cn_tin" | "co_nit" | "cr_tin" | "cv_nif" | "de_stn" | "do_rcn" | "ec_ruc" | "eg_tin" | "es_cif" | "et_tin" | "eu_oss_vat" | "eu_vat" | "fo_vat" | "gb_vat" | "ge_vat" | "gi_tin" | "gn_nif" | "hk_br" | "hr_oib" | "hu_tin" | "ic_nif" | "id_npwp" | "il_vat" | "in_gst" | "is_vat" | "it_cf" | "jp_cn" | "jp_rn" | "jp_trn" | "ke_pin" | "kg_tin" | "kh_tin" | "kr_brn" | "kz_bin" | "la_tin" | "li_uid" | "li_vat" | "lk_vat" | "ma_vat" | "md_vat" | "me_pib" | "mk_vat" | "mr_nif" | "mx_rfc" | "my_frp" | "my_itn" | "my_sst" | "ng_tin" | "no_vat" | "no_voec" | "np_pan" | "nz_gst" | "om_vat" | "pe_ruc" | "ph_tin" | "pl_nip" | "py_ruc" | "ro_tin" | "rs_pib" | "ru_inn" | "ru_kpp" | "sa_vat" | "sg_gst" | "sg_uen" | "si_tin" | "sn_ninea" | "sr_fin" | "sv_nit" | "th_vat" | "tj_tin" | "tr_tin" | "tw_vat" | "tz_vat" | "ua_vat" | "ug_tin" | "unknown" | "us_ein" | "uy_ruc" | "uz_tin" | "uz_vat" | "ve_rif" | "vn_tin" | "za_vat" | "zm_tin" | "zw_tin";
+export type PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries = "AC" | "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CV" | "CW" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MK" | "ML" | "MM" | "MN" | "MO" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SZ" | "TA" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW" | "ZZ" | OtherString;
 
-export type PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked = "american_express" | "discover_global_network" | "mastercard" | "visa";
+export type PaymentPagesCheckoutSessionTaxIdCollectionRequired = "if_supported" | "never" | OtherString;
 
-export type PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsFundingTypesBlocked = "credit" | "debit" | "prepaid";
+export type PaymentPagesCheckoutSessionTaxIdType = "ad_nrt" | "ae_trn" | "al_tin" | "am_tin" | "ao_tin" | "ar_cuit" | "au_abn" | "au_arn" | "aw_tin" | "az_tin" | "ba_tin" | "bb_tin" | "bd_bin" | "bf_ifu" | "bg_uic" | "bh_vat" | "bj_ifu" | "bo_tin" | "br_cnpj" | "br_cpf" | "bs_tin" | "by_tin" | "ca_bn" | "ca_gst_hst" | "ca_pst_bc" | "ca_pst_mb" | "ca_pst_sk" | "ca_qst" | "cd_nif" | "ch_uid" | "ch_vat" | "cl_tin" | "cm_niu" | "cn_tin" | "co_nit" | "cr_tin" | "cv_nif" | "de_stn" | "do_rcn" | "ec_ruc" | "eg_tin" | "es_cif" | "et_tin" | "eu_oss_vat" | "eu_vat" | "fo_vat" | "gb_vat" | "ge_vat" | "gi_tin" | "gn_nif" | "hk_br" | "hr_oib" | "hu_tin" | "ic_nif" | "id_npwp" | "il_vat" | "in_gst" | "is_vat" | "it_cf" | "jp_cn" | "jp_rn" | "jp_trn" | "ke_pin" | "kg_tin" | "kh_tin" | "kr_brn" | "kz_bin" | "la_tin" | "li_uid" | "li_vat" | "lk_vat" | "ma_vat" | "md_vat" | "me_pib" | "mk_vat" | "mr_nif" | "mx_rfc" | "my_frp" | "my_itn" | "my_sst" | "ng_tin" | "no_vat" | "no_voec" | "np_pan" | "nz_gst" | "om_vat" | "pe_ruc" | "ph_tin" | "pl_nip" | "py_ruc" | "ro_tin" | "rs_pib" | "ru_inn" | "ru_kpp" | "sa_vat" | "sg_gst" | "sg_uen" | "si_tin" | "sn_ninea" | "sr_fin" | "sv_nit" | "th_vat" | "tj_tin" | "tr_tin" | "tw_vat" | "tz_vat" | "ua_vat" | "ug_tin" | "unknown" | "us_ein" | "uy_ruc" | "uz_tin" | "uz_vat" | "ve_rif" | "vn_tin" | "za_vat" | "zm_tin" | "zw_tin" | OtherString;
 
-export type PaymentRecordCustomerPresence = "off_session" | "on_session";
+export type PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked = "american_express" | "discover_global_network" | "mastercard" | "visa" | OtherString;
 
-export type PaymentRecordReportedBy = "self" | "stripe";
+export type PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsFundingTypesBlocked = "credit" | "debit" | "prepaid" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsBrand = "amex" | "cartes_bancaires" | "diners" | "discover" | "eftpos_au" | "interac" | "jcb" | "link" | "mastercard" | "unionpay" | "unknown" | "visa";
+export type PaymentRecordCustomerPresence = "off_session" | "on_session" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsFunding = "credit" | "debit" | "prepaid" | "unknown";
+export type PaymentRecordReportedBy = "self" | "stripe" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsNetwork = "amex" | "cartes_bancaires" | "diners" | "discover" | "eftpos_au" | "interac" | "jcb" | "link" | "mastercard" | "unionpay" | "unknown" | "visa";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsBrand = "amex" | "cartes_bancaires" | "diners" | "discover" | "eftpos_au" | "interac" | "jcb" | "link" | "mastercard" | "unionpay" | "unknown" | "visa" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceChecksAddressLine1Check = "fail" | "pass" | "unavailable" | "unchecked";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsFunding = "credit" | "debit" | "prepaid" | "unknown" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceChecksAddressPostalCodeCheck = "fail" | "pass" | "unavailable" | "unchecked";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsNetwork = "amex" | "cartes_bancaires" | "diners" | "discover" | "eftpos_au" | "interac" | "jcb" | "link" | "mastercard" | "unionpay" | "unknown" | "visa" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceChecksCvcCheck = "fail" | "pass" | "unavailable" | "unchecked";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceChecksAddressLine1Check = "fail" | "pass" | "unavailable" | "unchecked" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceInstallmentPlanType = "bonus" | "fixed_count" | "revolving";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceChecksAddressPostalCodeCheck = "fail" | "pass" | "unavailable" | "unchecked" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceThreeDSecureAuthenticationFlow = "challenge" | "frictionless";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceChecksCvcCheck = "fail" | "pass" | "unavailable" | "unchecked" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceThreeDSecureElectronicCommerceIndicator = "01" | "02" | "03" | "04" | "05" | "06" | "07";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceInstallmentPlanType = "bonus" | "fixed_count" | "revolving" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceThreeDSecureExemptionIndicator = "low_risk" | "none";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceThreeDSecureAuthenticationFlow = "challenge" | "frictionless" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceThreeDSecureResult = "attempt_acknowledged" | "authenticated" | "data_share_only" | "exempted" | "failed" | "not_supported" | "processing_error";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceThreeDSecureElectronicCommerceIndicator = "01" | "02" | "03" | "04" | "05" | "06" | "07" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceThreeDSecureResultReason = "abandoned" | "bypassed" | "canceled" | "card_not_enrolled" | "network_not_supported" | "protocol_error" | "rejected";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceThreeDSecureExemptionIndicator = "low_risk" | "none" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceThreeDSecureVersion = "1.0.2" | "2.1.0" | "2.2.0";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceThreeDSecureResult = "attempt_acknowledged" | "authenticated" | "data_share_only" | "exempted" | "failed" | "not_supported" | "processing_error" | OtherString;
 
-export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodKonbiniDetailsResourceStoreChain = "familymart" | "lawson" | "ministop" | "seicomart";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceThreeDSecureResultReason = "abandoned" | "bypassed" | "canceled" | "card_not_enrolled" | "network_not_supported" | "protocol_error" | "rejected" | OtherString;
 
-export type PayoutReconciliationStatus = "completed" | "in_progress" | "not_applicable";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetailsResourceThreeDSecureVersion = "1.0.2" | "2.1.0" | "2.2.0" | OtherString;
 
-export type PayoutType = "bank_account" | "card";
+export type PaymentsPrimitivesPaymentRecordsResourcePaymentMethodKonbiniDetailsResourceStoreChain = "familymart" | "lawson" | "ministop" | "seicomart" | OtherString;
 
-export type PaypalSellerProtectionDisputeCategories = "fraudulent" | "product_not_received";
+export type PayoutReconciliationStatus = "completed" | "in_progress" | "not_applicable" | OtherString;
 
-export type PaypalSellerProtectionStatus = "eligible" | "not_eligible" | "partially_eligible";
+export type PayoutType = "bank_account" | "card" | OtherString;
 
-export type PersonEthnicityDetailsEthnicity = "cuban" | "hispanic_or_latino" | "mexican" | "not_hispanic_or_latino" | "other_hispanic_or_latino" | "prefer_not_to_answer" | "puerto_rican";
+export type PaypalSellerProtectionDisputeCategories = "fraudulent" | "product_not_received" | OtherString;
 
-export type PersonPoliticalExposure = "existing" | "none";
+export type PaypalSellerProtectionStatus = "eligible" | "not_eligible" | "partially_eligible" | OtherString;
 
-export type PersonRaceDetailsRace = "african_american" | "american_indian_or_alaska_native" | "asian" | "asian_indian" | "black_or_african_american" | "chinese" | "ethiopian" | "filipino" | "guamanian_or_chamorro" | "haitian" | "jamaican" | "japanese" | "korean" | "native_hawaiian" | "native_hawaiian_or_other_pacific_islander" | "nigerian" | "other_asian" | "other_black_or_african_american" | "other_pacific_islander" | "prefer_not_to_answer" | "samoan" | "somali" | "vietnamese" | "white";
+export type PersonEthnicityDetailsEthnicity = "cuban" | "hispanic_or_latino" | "mexican" | "not_hispanic_or_latino" | "other_hispanic_or_latino" | "prefer_not_to_answer" | "puerto_rican" | OtherString;
 
-export type PlanBillingScheme = "per_unit" | "tiered";
+export type PersonPoliticalExposure = "existing" | "none" | OtherString;
 
-export type PlanInterval = "day" | "month" | "week" | "year";
+export type PersonRaceDetailsRace = "african_american" | "american_indian_or_alaska_native" | "asian" | "asian_indian" | "black_or_african_american" | "chinese" | "ethiopian" | "filipino" | "guamanian_or_chamorro" | "haitian" | "jamaican" | "japanese" | "korean" | "native_hawaiian" | "native_hawaiian_or_other_pacific_islander" | "nigerian" | "other_asian" | "other_black_or_african_american" | "other_pacific_islander" | "prefer_not_to_answer" | "samoan" | "somali" | "vietnamese" | "white" | OtherString;
 
-export type PlanTiersMode = "graduated" | "volume";
+export type PlanBillingScheme = "per_unit" | "tiered" | OtherString;
 
-export type PlanUsageType = "licensed" | "metered";
+export type PlanInterval = "day" | "month" | "week" | "year" | OtherString;
 
-export type PlatformEarningFeeSourceType = "charge" | "payout";
+export type PlanTiersMode = "graduated" | "volume" | OtherString;
 
-export type PortalCustomerUpdateAllowedUpdates = "address" | "email" | "name" | "phone" | "shipping" | "tax_id";
+export type PlanUsageType = "licensed" | "metered" | OtherString;
 
-export type PortalFlowsFlowAfterCompletionType = "hosted_confirmation" | "portal_homepage" | "redirect";
+export type PlatformEarningFeeSourceType = "charge" | "payout" | OtherString;
 
-export type PortalFlowsFlowType = "customer_update" | "payment_method_update" | "subscription_cancel" | "subscription_update" | "subscription_update_confirm";
+export type PortalCustomerUpdateAllowedUpdates = "address" | "email" | "name" | "phone" | "shipping" | "tax_id" | OtherString;
 
-export type PortalResourceScheduleUpdateAtPeriodEndConditionType = "decreasing_item_amount" | "shortening_interval";
+export type PortalFlowsFlowAfterCompletionType = "hosted_confirmation" | "portal_homepage" | "redirect" | OtherString;
 
-export type PortalSubscriptionCancelMode = "at_period_end" | "immediately";
+export type PortalFlowsFlowType = "customer_update" | "payment_method_update" | "subscription_cancel" | "subscription_update" | "subscription_update_confirm" | OtherString;
 
-export type PortalSubscriptionCancelProrationBehavior = "always_invoice" | "create_prorations" | "none";
+export type PortalResourceScheduleUpdateAtPeriodEndConditionType = "decreasing_item_amount" | "shortening_interval" | OtherString;
 
-export type PortalSubscriptionCancellationReasonOptions = "customer_service" | "low_quality" | "missing_features" | "other" | "switched_service" | "too_complex" | "too_expensive" | "unused";
+export type PortalSubscriptionCancelMode = "at_period_end" | "immediately" | OtherString;
 
-export type PortalSubscriptionUpdateBillingCycleAnchor = "now" | "unchanged";
+export type PortalSubscriptionCancelProrationBehavior = "always_invoice" | "create_prorations" | "none" | OtherString;
 
-export type PortalSubscriptionUpdateDefaultAllowedUpdates = "price" | "promotion_code" | "quantity";
+export type PortalSubscriptionCancellationReasonOptions = "customer_service" | "low_quality" | "missing_features" | "other" | "switched_service" | "too_complex" | "too_expensive" | "unused" | OtherString;
 
-export type PortalSubscriptionUpdateProrationBehavior = "always_invoice" | "create_prorations" | "none";
+export type PortalSubscriptionUpdateBillingCycleAnchor = "now" | "unchanged" | OtherString;
 
-export type PortalSubscriptionUpdateTrialUpdateBehavior = "continue_trial" | "end_trial";
+export type PortalSubscriptionUpdateDefaultAllowedUpdates = "price" | "promotion_code" | "quantity" | OtherString;
 
-export type PriceBillingScheme = "per_unit" | "tiered";
+export type PortalSubscriptionUpdateProrationBehavior = "always_invoice" | "create_prorations" | "none" | OtherString;
 
-export type PriceTaxBehavior = "exclusive" | "inclusive" | "unspecified";
+export type PortalSubscriptionUpdateTrialUpdateBehavior = "continue_trial" | "end_trial" | OtherString;
 
-export type PriceTiersMode = "graduated" | "volume";
+export type PriceBillingScheme = "per_unit" | "tiered" | OtherString;
 
-export type PriceType = "one_time" | "recurring";
+export type PriceTaxBehavior = "exclusive" | "inclusive" | "unspecified" | OtherString;
 
-export type QuoteCollectionMethod = "charge_automatically" | "send_invoice";
+export type PriceTiersMode = "graduated" | "volume" | OtherString;
 
-export type QuoteStatus = "accepted" | "canceled" | "draft" | "open";
+export type PriceType = "one_time" | "recurring" | OtherString;
 
-export type QuotesResourceAutomaticTaxStatus = "complete" | "failed" | "requires_location_inputs";
+export type ProductType = "good" | "service" | OtherString;
 
-export type QuotesResourceRecurringInterval = "day" | "month" | "week" | "year";
+export type QuoteCollectionMethod = "charge_automatically" | "send_invoice" | OtherString;
 
-export type QuotesResourceSubscriptionDataBillingModeType = "classic" | "flexible";
+export type QuoteStatus = "accepted" | "canceled" | "draft" | "open" | OtherString;
 
-export type RadarPaymentEvaluationRecommendedAction = "block" | "continue";
+export type QuotesResourceAutomaticTaxStatus = "complete" | "failed" | "requires_location_inputs" | OtherString;
 
-export type RadarValueListItemType = "account" | "card_bin" | "card_fingerprint" | "case_sensitive_string" | "country" | "crypto_fingerprint" | "customer_id" | "email" | "ip_address" | "sepa_debit_fingerprint" | "string" | "us_bank_account_fingerprint";
+export type QuotesResourceRecurringInterval = "day" | "month" | "week" | "year" | OtherString;
 
-export type RecurringInterval = "day" | "month" | "week" | "year";
+export type QuotesResourceSubscriptionDataBillingModeType = "classic" | "flexible" | OtherString;
 
-export type RecurringUsageType = "licensed" | "metered";
+export type RadarPaymentEvaluationRecommendedAction = "block" | "continue" | OtherString;
 
-export type RefundDestinationDetailsCardType = "pending" | "refund" | "reversal";
+export type RadarValueListItemType = "account" | "card_bin" | "card_fingerprint" | "case_sensitive_string" | "country" | "crypto_fingerprint" | "customer_id" | "email" | "ip_address" | "sepa_debit_fingerprint" | "string" | "us_bank_account_fingerprint" | OtherString;
 
-export type RefundPendingReason = "charge_pending" | "insufficient_funds" | "processing";
+export type RecurringInterval = "day" | "month" | "week" | "year" | OtherString;
 
-export type RefundReason = "duplicate" | "expired_uncaptured_charge" | "fraudulent" | "requested_by_customer";
+export type RecurringUsageType = "licensed" | "metered" | OtherString;
 
-export type ReserveHoldCreatedBy = "application" | "stripe";
+export type RefundDestinationDetailsCardType = "pending" | "refund" | "reversal" | OtherString;
 
-export type ReserveHoldReason = "charge" | "standalone";
+export type RefundPendingReason = "charge_pending" | "insufficient_funds" | "processing" | OtherString;
 
-export type ReserveHoldSourceType = "bank_account" | "card" | "fpx";
+export type RefundReason = "duplicate" | "expired_uncaptured_charge" | "fraudulent" | "requested_by_customer" | OtherString;
 
-export type ReservePlanCreatedBy = "application" | "stripe";
+export type ReserveHoldCreatedBy = "application" | "stripe" | OtherString;
 
-export type ReservePlanStatus = "active" | "disabled" | "expired";
+export type ReserveHoldReason = "charge" | "standalone" | OtherString;
 
-export type ReservePlanType = "fixed_release" | "rolling_release";
+export type ReserveHoldSourceType = "bank_account" | "card" | "fpx" | OtherString;
 
-export type ReserveReleaseCreatedBy = "application" | "stripe";
+export type ReservePlanCreatedBy = "application" | "stripe" | OtherString;
 
-export type ReserveReleaseReason = "bulk_hold_expiry" | "hold_released_early" | "hold_reversed" | "plan_disabled";
+export type ReservePlanStatus = "active" | "disabled" | "expired" | OtherString;
 
-export type ReservesReserveReleasesResourcesSourceTransactionType = "dispute" | "refund";
+export type ReservePlanType = "fixed_release" | "rolling_release" | OtherString;
 
-export type ReviewClosedReason = "acknowledged" | "approved" | "canceled" | "disputed" | "payment_never_settled" | "redacted" | "refunded" | "refunded_as_fraud";
+export type ReserveReleaseCreatedBy = "application" | "stripe" | OtherString;
 
-export type ReviewOpenedReason = "manual" | "rule";
+export type ReserveReleaseReason = "bulk_hold_expiry" | "hold_released_early" | "hold_reversed" | "plan_disabled" | OtherString;
 
-export type SecretServiceResourceScopeType = "account" | "user";
+export type ReservesReserveReleasesResourcesSourceTransactionType = "dispute" | "refund" | OtherString;
 
-export type SetupAttemptFlowDirections = "inbound" | "outbound";
+export type ReviewClosedReason = "acknowledged" | "approved" | "canceled" | "disputed" | "payment_never_settled" | "redacted" | "refunded" | "refunded_as_fraud" | OtherString;
 
-export type SetupAttemptPaymentMethodDetailsBancontactPreferredLanguage = "de" | "en" | "fr" | "nl";
+export type ReviewOpenedReason = "manual" | "rule" | OtherString;
 
-export type SetupAttemptPaymentMethodDetailsCardWalletType = "apple_pay" | "google_pay" | "link";
+export type SecretServiceResourceScopeType = "account" | "user" | OtherString;
 
-export type SetupAttemptPaymentMethodDetailsIdealBank = "abn_amro" | "adyen" | "asn_bank" | "bunq" | "buut" | "finom" | "handelsbanken" | "ing" | "knab" | "mollie" | "moneyou" | "n26" | "nn" | "rabobank" | "regiobank" | "revolut" | "sns_bank" | "triodos_bank" | "van_lanschot" | "yoursafe";
+export type SetupAttemptFlowDirections = "inbound" | "outbound" | OtherString;
 
-export type SetupAttemptPaymentMethodDetailsIdealBic = "ABNANL2A" | "ADYBNL2A" | "ASNBNL21" | "BITSNL2A" | "BUNQNL2A" | "BUUTNL2A" | "FNOMNL22" | "FVLBNL22" | "HANDNL2A" | "INGBNL2A" | "KNABNL2H" | "MLLENL2A" | "MOYONL21" | "NNBANL2G" | "NTSBDEB1" | "RABONL2U" | "RBRBNL21" | "REVOIE23" | "REVOLT21" | "SNSBNL2A" | "TRIONL2U";
+export type SetupAttemptPaymentMethodDetailsBancontactPreferredLanguage = "de" | "en" | "fr" | "nl" | OtherString;
 
-export type SetupAttemptPaymentMethodDetailsSofortPreferredLanguage = "de" | "en" | "fr" | "nl";
+export type SetupAttemptPaymentMethodDetailsCardWalletType = "apple_pay" | "google_pay" | "link" | OtherString;
 
-export type SetupIntentAllowedPaymentMethodTypes = "acss_debit" | "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boku_promptpay" | "boleto" | "capchase_pay" | "card" | "cashapp" | "check_scan" | "click_to_pay" | "crypto" | "customer_balance" | "demo_pay" | "duitnow" | "dummy_auth_push" | "dummy_passthrough_card" | "edenred" | "eps" | "fpx" | "gcash" | "getbalance" | "gift_card" | "giropay" | "gopay" | "grabpay" | "id_bank_transfer" | "ideal" | "kakao_pay" | "klarna" | "knet" | "konbini" | "kr_card" | "kr_market" | "kriya" | "link" | "mb_way" | "mobilepay" | "momo" | "mondu" | "multibanco" | "naver_pay" | "netbanking" | "ng_bank" | "ng_bank_transfer" | "ng_card" | "ng_market" | "ng_ussd" | "ng_wallet" | "nz_bank_account" | "octopus" | "oxxo" | "p24" | "paper_check" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "paypay" | "payto" | "pix" | "promptpay" | "qris" | "rechnung" | "revolut_pay" | "samsung_pay" | "satispay" | "scalapay" | "sepa_debit" | "sequra" | "shop_pay" | "shopeepay" | "sofort" | "south_korea_market" | "stripe_balance" | "sunbit" | "swish" | "tamara" | "test_pay" | "touch_n_go" | "truemoney" | "twint" | "upi" | "us_bank_account" | "us_cash_voucher" | "vipps" | "wechat_pay" | "wero" | "zip";
+export type SetupAttemptPaymentMethodDetailsIdealBank = "abn_amro" | "adyen" | "asn_bank" | "bunq" | "buut" | "finom" | "handelsbanken" | "ing" | "knab" | "mollie" | "moneyou" | "n26" | "nn" | "rabobank" | "regiobank" | "revolut" | "sns_bank" | "triodos_bank" | "van_lanschot" | "yoursafe" | OtherString;
 
-export type SetupIntentCancellationReason = "abandoned" | "duplicate" | "requested_by_customer";
+export type SetupAttemptPaymentMethodDetailsIdealBic = "ABNANL2A" | "ADYBNL2A" | "ASNBNL21" | "BITSNL2A" | "BUNQNL2A" | "BUUTNL2A" | "FNOMNL22" | "FVLBNL22" | "HANDNL2A" | "INGBNL2A" | "KNABNL2H" | "MLLENL2A" | "MOYONL21" | "NNBANL2G" | "NTSBDEB1" | "RABONL2U" | "RBRBNL21" | "REVOIE23" | "REVOLT21" | "SNSBNL2A" | "TRIONL2U" | OtherString;
 
-export type SetupIntentExcludedPaymentMethodTypes = "acss_debit" | "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boleto" | "card" | "cashapp" | "crypto" | "customer_balance" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "kakao_pay" | "klarna" | "konbini" | "kr_card" | "mb_way" | "mobilepay" | "multibanco" | "naver_pay" | "nz_bank_account" | "oxxo" | "p24" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "revolut_pay" | "samsung_pay" | "satispay" | "scalapay" | "sepa_debit" | "sofort" | "sunbit" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay" | "zip";
+export type SetupAttemptPaymentMethodDetailsSofortPreferredLanguage = "de" | "en" | "fr" | "nl" | OtherString;
 
-export type SetupIntentFlowDirections = "inbound" | "outbound";
+export type SetupIntentAllowedPaymentMethodTypes = "acss_debit" | "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boku_promptpay" | "boleto" | "capchase_pay" | "card" | "cashapp" | "check_scan" | "click_to_pay" | "crypto" | "customer_balance" | "demo_pay" | "duitnow" | "dummy_auth_push" | "dummy_passthrough_card" | "edenred" | "eps" | "fpx" | "gcash" | "getbalance" | "gift_card" | "giropay" | "gopay" | "grabpay" | "id_bank_transfer" | "ideal" | "kakao_pay" | "klarna" | "knet" | "konbini" | "kr_card" | "kr_market" | "kriya" | "link" | "mb_way" | "mobilepay" | "momo" | "mondu" | "multibanco" | "naver_pay" | "netbanking" | "ng_bank" | "ng_bank_transfer" | "ng_card" | "ng_market" | "ng_ussd" | "ng_wallet" | "nz_bank_account" | "octopus" | "oxxo" | "p24" | "paper_check" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "paypay" | "payto" | "pix" | "promptpay" | "qris" | "rechnung" | "revolut_pay" | "samsung_pay" | "satispay" | "scalapay" | "sepa_debit" | "sequra" | "shop_pay" | "shopeepay" | "sofort" | "south_korea_market" | "stripe_balance" | "sunbit" | "swish" | "tamara" | "test_pay" | "touch_n_go" | "truemoney" | "twint" | "upi" | "us_bank_account" | "us_cash_voucher" | "vipps" | "wechat_pay" | "wero" | "zip" | OtherString;
 
-export type SetupIntentNextActionVerifyWithMicrodepositsMicrodepositType = "amounts" | "descriptor_code";
+export type SetupIntentCancellationReason = "abandoned" | "duplicate" | "requested_by_customer" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsAcssDebitCurrency = "cad" | "usd";
+export type SetupIntentExcludedPaymentMethodTypes = "acss_debit" | "affirm" | "afterpay_clearpay" | "alipay" | "alma" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "bizum" | "blik" | "boleto" | "card" | "cashapp" | "crypto" | "customer_balance" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "kakao_pay" | "klarna" | "konbini" | "kr_card" | "mb_way" | "mobilepay" | "multibanco" | "naver_pay" | "nz_bank_account" | "oxxo" | "p24" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "revolut_pay" | "samsung_pay" | "satispay" | "scalapay" | "sepa_debit" | "sofort" | "sunbit" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay" | "zip" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsAcssDebitVerificationMethod = "automatic" | "instant" | "microdeposits";
+export type SetupIntentFlowDirections = "inbound" | "outbound" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType = "fixed" | "maximum";
+export type SetupIntentNextActionVerifyWithMicrodepositsMicrodepositType = "amounts" | "descriptor_code" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsCardMandateOptionsInterval = "day" | "month" | "sporadic" | "week" | "year";
+export type SetupIntentPaymentMethodOptionsAcssDebitCurrency = "cad" | "usd" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsCardNetwork = "amex" | "cartes_bancaires" | "diners" | "discover" | "eftpos_au" | "girocard" | "interac" | "jcb" | "link" | "mastercard" | "unionpay" | "unknown" | "visa";
+export type SetupIntentPaymentMethodOptionsAcssDebitVerificationMethod = "automatic" | "instant" | "microdeposits" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsCardRequestThreeDSecure = "any" | "automatic" | "challenge";
+export type SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType = "fixed" | "maximum" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsMandateOptionsAcssDebitDefaultFor = "invoice" | "subscription";
+export type SetupIntentPaymentMethodOptionsCardMandateOptionsInterval = "day" | "month" | "sporadic" | "week" | "year" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule = "combined" | "interval" | "sporadic";
+export type SetupIntentPaymentMethodOptionsCardNetwork = "amex" | "cartes_bancaires" | "diners" | "discover" | "eftpos_au" | "girocard" | "interac" | "jcb" | "link" | "mastercard" | "unionpay" | "unknown" | "visa" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType = "business" | "personal";
+export type SetupIntentPaymentMethodOptionsCardRequestThreeDSecure = "any" | "automatic" | "challenge" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsMandateOptionsPaytoAmountType = "fixed" | "maximum";
+export type SetupIntentPaymentMethodOptionsMandateOptionsAcssDebitDefaultFor = "invoice" | "subscription" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsMandateOptionsPaytoPaymentSchedule = "adhoc" | "annual" | "daily" | "fortnightly" | "monthly" | "quarterly" | "semi_annual" | "weekly";
+export type SetupIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule = "combined" | "interval" | "sporadic" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsMandateOptionsPaytoPurpose = "dependant_support" | "government" | "loan" | "mortgage" | "other" | "pension" | "personal" | "retail" | "salary" | "tax" | "utility";
+export type SetupIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType = "business" | "personal" | OtherString;
 
-export type SetupIntentPaymentMethodOptionsUsBankAccountVerificationMethod = "automatic" | "instant" | "microdeposits";
+export type SetupIntentPaymentMethodOptionsMandateOptionsPaytoAmountType = "fixed" | "maximum" | OtherString;
 
-export type SetupIntentStatus = "canceled" | "processing" | "requires_action" | "requires_confirmation" | "requires_payment_method" | "succeeded";
+export type SetupIntentPaymentMethodOptionsMandateOptionsPaytoPaymentSchedule = "adhoc" | "annual" | "daily" | "fortnightly" | "monthly" | "quarterly" | "semi_annual" | "weekly" | OtherString;
 
-export type SetupIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod = "automatic" | "instant" | "microdeposits";
+export type SetupIntentPaymentMethodOptionsMandateOptionsPaytoPurpose = "dependant_support" | "government" | "loan" | "mortgage" | "other" | "pension" | "personal" | "retail" | "salary" | "tax" | "utility" | OtherString;
 
-export type ShippingRateCurrencyOptionTaxBehavior = "exclusive" | "inclusive" | "unspecified";
+export type SetupIntentPaymentMethodOptionsUsBankAccountVerificationMethod = "automatic" | "instant" | "microdeposits" | OtherString;
 
-export type ShippingRateDeliveryEstimateBoundUnit = "business_day" | "day" | "hour" | "month" | "week";
+export type SetupIntentStatus = "canceled" | "processing" | "requires_action" | "requires_confirmation" | "requires_payment_method" | "succeeded" | OtherString;
 
-export type ShippingRateTaxBehavior = "exclusive" | "inclusive" | "unspecified";
+export type SetupIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod = "automatic" | "instant" | "microdeposits" | OtherString;
 
-export type SourceAllowRedisplay = "always" | "limited" | "unspecified";
+export type ShippingRateCurrencyOptionTaxBehavior = "exclusive" | "inclusive" | "unspecified" | OtherString;
 
-export type SourceTransactionType = "ach_credit_transfer" | "ach_debit" | "alipay" | "bancontact" | "card" | "card_present" | "eps" | "giropay" | "ideal" | "klarna" | "multibanco" | "p24" | "sepa_debit" | "sofort" | "three_d_secure" | "wechat";
+export type ShippingRateDeliveryEstimateBoundUnit = "business_day" | "day" | "hour" | "month" | "week" | OtherString;
 
-export type SourceType = "ach_credit_transfer" | "ach_debit" | "acss_debit" | "alipay" | "au_becs_debit" | "bancontact" | "card" | "card_present" | "eps" | "giropay" | "ideal" | "klarna" | "multibanco" | "p24" | "sepa_debit" | "sofort" | "three_d_secure" | "wechat";
+export type ShippingRateTaxBehavior = "exclusive" | "inclusive" | "unspecified" | OtherString;
 
-export type SubscriptionCollectionMethod = "charge_automatically" | "send_invoice";
+export type SourceAllowRedisplay = "always" | "limited" | "unspecified" | OtherString;
 
-export type SubscriptionPaymentMethodOptionsCardNetwork = "amex" | "cartes_bancaires" | "diners" | "discover" | "eftpos_au" | "girocard" | "interac" | "jcb" | "link" | "mastercard" | "unionpay" | "unknown" | "visa";
+export type SourceTransactionType = "ach_credit_transfer" | "ach_debit" | "alipay" | "bancontact" | "card" | "card_present" | "eps" | "giropay" | "ideal" | "klarna" | "multibanco" | "p24" | "sepa_debit" | "sofort" | "three_d_secure" | "wechat" | OtherString;
 
-export type SubscriptionPaymentMethodOptionsCardRequestThreeDSecure = "any" | "automatic" | "challenge";
+export type SourceType = "ach_credit_transfer" | "ach_debit" | "acss_debit" | "alipay" | "au_becs_debit" | "bancontact" | "card" | "card_present" | "eps" | "giropay" | "ideal" | "klarna" | "multibanco" | "p24" | "sepa_debit" | "sofort" | "three_d_secure" | "wechat" | OtherString;
 
-export type SubscriptionPaymentMethodOptionsMandateOptionsPixAmountIncludesIof = "always" | "never";
+export type SubscriptionCollectionMethod = "charge_automatically" | "send_invoice" | OtherString;
 
-export type SubscriptionPaymentMethodOptionsMandateOptionsPixPaymentSchedule = "halfyearly" | "monthly" | "quarterly" | "weekly" | "yearly";
+export type SubscriptionPaymentMethodOptionsCardNetwork = "amex" | "cartes_bancaires" | "diners" | "discover" | "eftpos_au" | "girocard" | "interac" | "jcb" | "link" | "mastercard" | "unionpay" | "unknown" | "visa" | OtherString;
 
-export type SubscriptionPendingInvoiceItemIntervalInterval = "day" | "month" | "week" | "year";
+export type SubscriptionPaymentMethodOptionsCardRequestThreeDSecure = "any" | "automatic" | "challenge" | OtherString;
 
-export type SubscriptionScheduleEndBehavior = "cancel" | "none" | "release" | "renew";
+export type SubscriptionPaymentMethodOptionsMandateOptionsPixAmountIncludesIof = "always" | "never" | OtherString;
 
-export type SubscriptionSchedulePhaseConfigurationBillingCycleAnchor = "automatic" | "phase_start";
+export type SubscriptionPaymentMethodOptionsMandateOptionsPixPaymentSchedule = "halfyearly" | "monthly" | "quarterly" | "weekly" | "yearly" | OtherString;
 
-export type SubscriptionSchedulePhaseConfigurationCollectionMethod = "charge_automatically" | "send_invoice";
+export type SubscriptionPendingInvoiceItemIntervalInterval = "day" | "month" | "week" | "year" | OtherString;
 
-export type SubscriptionSchedulePhaseConfigurationProrationBehavior = "always_invoice" | "create_prorations" | "none";
+export type SubscriptionScheduleEndBehavior = "cancel" | "none" | "release" | "renew" | OtherString;
 
-export type SubscriptionScheduleStatus = "active" | "canceled" | "completed" | "not_started" | "released";
+export type SubscriptionSchedulePhaseConfigurationBillingCycleAnchor = "automatic" | "phase_start" | OtherString;
 
-export type SubscriptionSchedulesResourceDefaultSettingsBillingCycleAnchor = "automatic" | "phase_start";
+export type SubscriptionSchedulePhaseConfigurationCollectionMethod = "charge_automatically" | "send_invoice" | OtherString;
 
-export type SubscriptionSchedulesResourceDefaultSettingsCollectionMethod = "charge_automatically" | "send_invoice";
+export type SubscriptionSchedulePhaseConfigurationProrationBehavior = "always_invoice" | "create_prorations" | "none" | OtherString;
 
-export type SubscriptionSchedulesResourceInvoiceItemPeriodResourcePeriodEndType = "min_item_period_end" | "phase_end" | "timestamp";
+export type SubscriptionScheduleStatus = "active" | "canceled" | "completed" | "not_started" | "released" | OtherString;
 
-export type SubscriptionSchedulesResourceInvoiceItemPeriodResourcePeriodStartType = "max_item_period_start" | "phase_start" | "timestamp";
+export type SubscriptionSchedulesResourceDefaultSettingsBillingCycleAnchor = "automatic" | "phase_start" | OtherString;
 
-export type SubscriptionStatus = "active" | "canceled" | "incomplete" | "incomplete_expired" | "past_due" | "paused" | "trialing" | "unpaid";
+export type SubscriptionSchedulesResourceDefaultSettingsCollectionMethod = "charge_automatically" | "send_invoice" | OtherString;
 
-export type SubscriptionsResourceBillingModeFlexibleProrationDiscounts = "included" | "itemized";
+export type SubscriptionSchedulesResourceInvoiceItemPeriodResourcePeriodEndType = "min_item_period_end" | "phase_end" | "timestamp" | OtherString;
 
-export type SubscriptionsResourceBillingModeType = "classic" | "flexible";
+export type SubscriptionSchedulesResourceInvoiceItemPeriodResourcePeriodStartType = "max_item_period_start" | "phase_start" | "timestamp" | OtherString;
 
-export type SubscriptionsResourceBillingSchedulesBillUntilDurationInterval = "day" | "month" | "week" | "year";
+export type SubscriptionStatus = "active" | "canceled" | "incomplete" | "incomplete_expired" | "past_due" | "paused" | "trialing" | "unpaid" | OtherString;
 
-export type SubscriptionsResourceBillingSchedulesBillUntilType = "duration" | "timestamp";
+export type SubscriptionsResourceBillingModeFlexibleProrationDiscounts = "included" | "itemized" | OtherString;
 
-export type SubscriptionsResourcePauseCollectionBehavior = "keep_as_draft" | "mark_uncollectible" | "void";
+export type SubscriptionsResourceBillingModeType = "classic" | "flexible" | OtherString;
 
-export type SubscriptionsResourcePaymentSettingsPaymentMethodTypes = "ach_credit_transfer" | "ach_debit" | "acss_debit" | "affirm" | "alipay" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "boleto" | "card" | "cashapp" | "crypto" | "custom" | "customer_balance" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "jp_credit_transfer" | "kakao_pay" | "klarna" | "konbini" | "kr_card" | "link" | "mb_way" | "multibanco" | "naver_pay" | "nz_bank_account" | "p24" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "revolut_pay" | "satispay" | "sepa_credit_transfer" | "sepa_debit" | "sofort" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay";
+export type SubscriptionsResourceBillingSchedulesBillUntilDurationInterval = "day" | "month" | "week" | "year" | OtherString;
 
-export type SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod = "off" | "on_subscription";
+export type SubscriptionsResourceBillingSchedulesBillUntilType = "duration" | "timestamp" | OtherString;
 
-export type SubscriptionsResourceTrialSettingsEndBehaviorMissingPaymentMethod = "cancel" | "create_invoice" | "pause";
+export type SubscriptionsResourcePauseCollectionBehavior = "keep_as_draft" | "mark_uncollectible" | "void" | OtherString;
 
-export type SubscriptionsTrialsResourceEndBehaviorMissingPaymentMethod = "cancel" | "create_invoice" | "pause";
+export type SubscriptionsResourcePaymentSettingsPaymentMethodTypes = "ach_credit_transfer" | "ach_debit" | "acss_debit" | "affirm" | "alipay" | "amazon_pay" | "au_becs_debit" | "bacs_debit" | "bancontact" | "billie" | "boleto" | "card" | "cashapp" | "crypto" | "custom" | "customer_balance" | "eps" | "fpx" | "giropay" | "grabpay" | "ideal" | "jp_credit_transfer" | "kakao_pay" | "klarna" | "konbini" | "kr_card" | "link" | "mb_way" | "multibanco" | "naver_pay" | "nz_bank_account" | "p24" | "pay_by_bank" | "payco" | "paynow" | "paypal" | "payto" | "pix" | "promptpay" | "revolut_pay" | "satispay" | "sepa_credit_transfer" | "sepa_debit" | "sofort" | "swish" | "twint" | "upi" | "us_bank_account" | "wechat_pay" | OtherString;
 
-export type TaxCalculationLineItemTaxBehavior = "exclusive" | "inclusive";
+export type SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod = "off" | "on_subscription" | OtherString;
 
-export type TaxIDsOwnerType = "account" | "application" | "customer" | "self";
+export type SubscriptionsResourceTrialSettingsEndBehaviorMissingPaymentMethod = "cancel" | "create_invoice" | "pause" | OtherString;
 
-export type TaxIdType = "ad_nrt" | "ae_trn" | "al_tin" | "am_tin" | "ao_tin" | "ar_cuit" | "au_abn" | "au_arn" | "aw_tin" | "az_tin" | "ba_tin" | "bb_tin" | "bd_bin" | "bf_ifu" | "bg_uic" | "bh_vat" | "bj_ifu" | "bo_tin" | "br_cnpj" | "br_cpf" | "bs_tin" | "by_tin" | "ca_bn" | "ca_gst_hst" | "ca_pst_bc" | "ca_pst_mb" | "ca_pst_sk" | "ca_qst" | "cd_nif" | "ch_uid" | "ch_vat" | "cl_tin" | "cm_niu" | "cn_tin" | "co_nit" | "cr_tin" | "cv_nif" | "de_stn" | "do_rcn" | "ec_ruc" | "eg_tin" | "es_cif" | "et_tin" | "eu_oss_vat" | "eu_vat" | "fo_vat" | "gb_vat" | "ge_vat" | "gi_tin" | "gn_nif" | "hk_br" | "hr_oib" | "hu_tin" | "ic_nif" | "id_npwp" | "il_vat" | "in_gst" | "is_vat" | "it_cf" | "jp_cn" | "jp_rn" | "jp_trn" | "ke_pin" | "kg_tin" | "kh_tin" | "kr_brn" | "kz_bin" | "la_tin" | "li_uid" | "li_vat" | "lk_vat" | "ma_vat" | "md_vat" | "me_pib" | "mk_vat" | "mr_nif" | "mx_rfc" | "my_frp" | "my_itn" | "my_sst" | "ng_tin" | "no_vat" | "no_voec" | "np_pan" | "nz_gst" | "om_vat" | "pe_ruc" | "ph_tin" | "pl_nip" | "py_ruc" | "ro_tin" | "rs_pib" | "ru_inn" | "ru_kpp" | "sa_vat" | "sg_gst" | "sg_uen" | "si_tin" | "sn_ninea" | "sr_fin" | "sv_nit" | "th_vat" | "tj_tin" | "tr_tin" | "tw_vat" | "tz_vat" | "ua_vat" | "ug_tin" | "unknown" | "us_ein" | "uy_ruc" | "uz_tin" | "uz_vat" | "ve_rif" | "vn_tin" | "za_vat" | "zm_tin" | "zw_tin";
+export type SubscriptionsTrialsResourceEndBehaviorMissingPaymentMethod = "cancel" | "create_invoice" | "pause" | OtherString;
 
-export type TaxIdVerificationStatus = "pending" | "unavailable" | "unverified" | "verified";
+export type TaxCalculationLineItemTaxBehavior = "exclusive" | "inclusive" | OtherString;
 
-export type TaxProductRegistrationsResourceCountryOptionsCanadaType = "province_standard" | "simplified" | "standard";
+export type TaxIDsOwnerType = "account" | "application" | "customer" | "self" | OtherString;
 
-export type TaxProductRegistrationsResourceCountryOptionsDefaultStandardPlaceOfSupplyScheme = "inbound_goods" | "standard";
+export type TaxIdType = "ad_nrt" | "ae_trn" | "al_tin" | "am_tin" | "ao_tin" | "ar_cuit" | "au_abn" | "au_arn" | "aw_tin" | "az_tin" | "ba_tin" | "bb_tin" | "bd_bin" | "bf_ifu" | "bg_uic" | "bh_vat" | "bj_ifu" | "bo_tin" | "br_cnpj" | "br_cpf" | "bs_tin" | "by_tin" | "ca_bn" | "ca_gst_hst" | "ca_pst_bc" | "ca_pst_mb" | "ca_pst_sk" | "ca_qst" | "cd_nif" | "ch_uid" | "ch_vat" | "cl_tin" | "cm_niu" | "cn_tin" | "co_nit" | "cr_tin" | "cv_nif" | "de_stn" | "do_rcn" | "ec_ruc" | "eg_tin" | "es_cif" | "et_tin" | "eu_oss_vat" | "eu_vat" | "fo_vat" | "gb_vat" | "ge_vat" | "gi_tin" | "gn_nif" | "hk_br" | "hr_oib" | "hu_tin" | "ic_nif" | "id_npwp" | "il_vat" | "in_gst" | "is_vat" | "it_cf" | "jp_cn" | "jp_rn" | "jp_trn" | "ke_pin" | "kg_tin" | "kh_tin" | "kr_brn" | "kz_bin" | "la_tin" | "li_uid" | "li_vat" | "lk_vat" | "ma_vat" | "md_vat" | "me_pib" | "mk_vat" | "mr_nif" | "mx_rfc" | "my_frp" | "my_itn" | "my_sst" | "ng_tin" | "no_vat" | "no_voec" | "np_pan" | "nz_gst" | "om_vat" | "pe_ruc" | "ph_tin" | "pl_nip" | "py_ruc" | "ro_tin" | "rs_pib" | "ru_inn" | "ru_kpp" | "sa_vat" | "sg_gst" | "sg_uen" | "si_tin" | "sn_ninea" | "sr_fin" | "sv_nit" | "th_vat" | "tj_tin" | "tr_tin" | "tw_vat" | "tz_vat" | "ua_vat" | "ug_tin" | "unknown" | "us_ein" | "uy_ruc" | "uz_tin" | "uz_vat" | "ve_rif" | "vn_tin" | "za_vat" | "zm_tin" | "zw_tin" | OtherString;
 
-export type TaxProductRegistrationsResourceCountryOptionsEuStandardPlaceOfSupplyScheme = "inbound_goods" | "small_seller" | "standard";
+export type TaxIdVerificationStatus = "pending" | "unavailable" | "unverified" | "verified" | OtherString;
 
-export type TaxProductRegistrationsResourceCountryOptionsEuropeType = "ioss" | "oss_non_union" | "oss_union" | "standard";
+export type TaxProductRegistrationsResourceCountryOptionsCanadaType = "province_standard" | "simplified" | "standard" | OtherString;
 
-export type TaxProductRegistrationsResourceCountryOptionsIgicPlaceOfSupplyScheme = "inbound_goods" | "standard";
+export type TaxProductRegistrationsResourceCountryOptionsDefaultStandardPlaceOfSupplyScheme = "inbound_goods" | "standard" | OtherString;
 
-export type TaxProductRegistrationsResourceCountryOptionsUnitedStatesType = "local_amusement_tax" | "local_lease_tax" | "mass_transit_parking_tax" | "parking_tax" | "state_communications_tax" | "state_retail_delivery_fee" | "state_sales_tax";
+export type TaxProductRegistrationsResourceCountryOptionsEuStandardPlaceOfSupplyScheme = "inbound_goods" | "small_seller" | "standard" | OtherString;
 
-export type TaxProductRegistrationsResourceCountryOptionsUsStateSalesTaxElectionType = "local_use_tax" | "simplified_sellers_use_tax" | "single_local_use_tax";
+export type TaxProductRegistrationsResourceCountryOptionsEuropeType = "ioss" | "oss_non_union" | "oss_union" | "standard" | OtherString;
 
-export type TaxProductResourceCustomerDetailsAddressSource = "billing" | "shipping";
+export type TaxProductRegistrationsResourceCountryOptionsIgicPlaceOfSupplyScheme = "inbound_goods" | "standard" | OtherString;
 
-export type TaxProductResourceCustomerDetailsResourceTaxIdType = "ad_nrt" | "ae_trn" | "al_tin" | "am_tin" | "ao_tin" | "ar_cuit" | "au_abn" | "au_arn" | "aw_tin" | "az_tin" | "ba_tin" | "bb_tin" | "bd_bin" | "bf_ifu" | "bg_uic" | "bh_vat" | "bj_ifu" | "bo_tin" | "br_cnpj" | "br_cpf" | "bs_tin" | "by_tin" | "ca_bn" | "ca_gst_hst" | "ca_pst_bc" | "ca_pst_mb" | "ca_pst_sk" | "ca_qst" | "cd_nif" | "ch_uid" | "ch_vat" | "cl_tin" | "cm_niu" | "cn_tin" | "co_nit" | "cr_tin" | "cv_nif" | "de_stn" | "do_rcn" | "ec_ruc" | "eg_tin" | "es_cif" | "et_tin" | "eu_oss_vat" | "eu_vat" | "fo_vat" | "gb_vat" | "ge_vat" | "gi_tin" | "gn_nif" | "hk_br" | "hr_oib" | "hu_tin" | "ic_nif" | "id_npwp" | "il_vat" | "in_gst" | "is_vat" | "it_cf" | "jp_cn" | "jp_rn" | "jp_trn" | "ke_pin" | "kg_tin" | "kh_tin" | "kr_brn" | "kz_bin" | "la_tin" | "li_uid" | "li_vat" | "lk_vat" | "ma_vat" | "md_vat" | "me_pib" | "mk_vat" | "mr_nif" | "mx_rfc" | "my_frp" | "my_itn" | "my_sst" | "ng_tin" | "no_vat" | "no_voec" | "np_pan" | "nz_gst" | "om_vat" | "pe_ruc" | "ph_tin" | "pl_nip" | "py_ruc" | "ro_tin" | "rs_pib" | "ru_inn" | "ru_kpp" | "sa_vat" | "sg_gst" | "sg_uen" | "si_tin" | "sn_ninea" | "sr_fin" | "sv_nit" | "th_vat" | "tj_tin" | "tr_tin" | "tw_vat" | "tz_vat" | "ua_vat" | "ug_tin" | "unknown" | "us_ein" | "uy_ruc" | "uz_tin" | "uz_vat" | "ve_rif" | "vn_tin" | "za_vat" | "zm_tin" | "zw_tin";
+export type TaxProductRegistrationsResourceCountryOptionsUnitedStatesType = "local_amusement_tax" | "local_lease_tax" | "mass_transit_parking_tax" | "parking_tax" | "state_communications_tax" | "state_retail_delivery_fee" | "state_sales_tax" | OtherString;
 
-export type TaxProductResourceCustomerDetailsTaxabilityOverride = "customer_exempt" | "none" | "reverse_charge";
+export type TaxProductRegistrationsResourceCountryOptionsUsStateSalesTaxElectionType = "local_use_tax" | "simplified_sellers_use_tax" | "single_local_use_tax" | OtherString;
 
-export type TaxProductResourceJurisdictionLevel = "city" | "country" | "county" | "district" | "state";
+export type TaxProductResourceCustomerDetailsAddressSource = "billing" | "shipping" | OtherString;
 
-export type TaxProductResourceLineItemTaxBreakdownSourcing = "destination" | "origin";
+export type TaxProductResourceCustomerDetailsResourceTaxIdType = "ad_nrt" | "ae_trn" | "al_tin" | "am_tin" | "ao_tin" | "ar_cuit" | "au_abn" | "au_arn" | "aw_tin" | "az_tin" | "ba_tin" | "bb_tin" | "bd_bin" | "bf_ifu" | "bg_uic" | "bh_vat" | "bj_ifu" | "bo_tin" | "br_cnpj" | "br_cpf" | "bs_tin" | "by_tin" | "ca_bn" | "ca_gst_hst" | "ca_pst_bc" | "ca_pst_mb" | "ca_pst_sk" | "ca_qst" | "cd_nif" | "ch_uid" | "ch_vat" | "cl_tin" | "cm_niu" | "cn_tin" | "co_nit" | "cr_tin" | "cv_nif" | "de_stn" | "do_rcn" | "ec_ruc" | "eg_tin" | "es_cif" | "et_tin" | "eu_oss_vat" | "eu_vat" | "fo_vat" | "gb_vat" | "ge_vat" | "gi_tin" | "gn_nif" | "hk_br" | "hr_oib" | "hu_tin" | "ic_nif" | "id_npwp" | "il_vat" | "in_gst" | "is_vat" | "it_cf" | "jp_cn" | "jp_rn" | "jp_trn" | "ke_pin" | "kg_tin" | "kh_tin" | "kr_brn" | "kz_bin" | "la_tin" | "li_uid" | "li_vat" | "lk_vat" | "ma_vat" | "md_vat" | "me_pib" | "mk_vat" | "mr_nif" | "mx_rfc" | "my_frp" | "my_itn" | "my_sst" | "ng_tin" | "no_vat" | "no_voec" | "np_pan" | "nz_gst" | "om_vat" | "pe_ruc" | "ph_tin" | "pl_nip" | "py_ruc" | "ro_tin" | "rs_pib" | "ru_inn" | "ru_kpp" | "sa_vat" | "sg_gst" | "sg_uen" | "si_tin" | "sn_ninea" | "sr_fin" | "sv_nit" | "th_vat" | "tj_tin" | "tr_tin" | "tw_vat" | "tz_vat" | "ua_vat" | "ug_tin" | "unknown" | "us_ein" | "uy_ruc" | "uz_tin" | "uz_vat" | "ve_rif" | "vn_tin" | "za_vat" | "zm_tin" | "zw_tin" | OtherString;
 
-export type TaxProductResourceLineItemTaxBreakdownTaxabilityReason = "customer_exempt" | "not_collecting" | "not_subject_to_tax" | "not_supported" | "portion_product_exempt" | "portion_reduced_rated" | "portion_standard_rated" | "product_exempt" | "product_exempt_holiday" | "proportionally_rated" | "reduced_rated" | "reverse_charge" | "standard_rated" | "taxable_basis_reduced" | "zero_rated";
+export type TaxProductResourceCustomerDetailsTaxabilityOverride = "customer_exempt" | "none" | "reverse_charge" | OtherString;
 
-export type TaxProductResourceLineItemTaxRateDetailsTaxType = "amusement_tax" | "communications_tax" | "gst" | "hst" | "igst" | "jct" | "lease_tax" | "mass_transit_parking_tax" | "parking_tax" | "pst" | "qst" | "retail_delivery_fee" | "rst" | "sales_tax" | "service_tax" | "vat";
+export type TaxProductResourceJurisdictionLevel = "city" | "country" | "county" | "district" | "state" | OtherString;
 
-export type TaxProductResourceTaxAssociationTransactionAttemptsResourceErroredReason = "another_payment_associated_with_calculation" | "calculation_expired" | "currency_mismatch" | "original_transaction_voided" | "unique_reference_violation";
+export type TaxProductResourceLineItemTaxBreakdownSourcing = "destination" | "origin" | OtherString;
 
-export type TaxProductResourceTaxBreakdownTaxabilityReason = "customer_exempt" | "not_collecting" | "not_subject_to_tax" | "not_supported" | "portion_product_exempt" | "portion_reduced_rated" | "portion_standard_rated" | "product_exempt" | "product_exempt_holiday" | "proportionally_rated" | "reduced_rated" | "reverse_charge" | "standard_rated" | "taxable_basis_reduced" | "zero_rated";
+export type TaxProductResourceLineItemTaxBreakdownTaxabilityReason = "customer_exempt" | "not_collecting" | "not_subject_to_tax" | "not_supported" | "portion_product_exempt" | "portion_reduced_rated" | "portion_standard_rated" | "product_exempt" | "product_exempt_holiday" | "proportionally_rated" | "reduced_rated" | "reverse_charge" | "standard_rated" | "taxable_basis_reduced" | "zero_rated" | OtherString;
 
-export type TaxProductResourceTaxCalculationShippingCostTaxBehavior = "exclusive" | "inclusive";
+export type TaxProductResourceLineItemTaxRateDetailsTaxType = "amusement_tax" | "communications_tax" | "gst" | "hst" | "igst" | "jct" | "lease_tax" | "mass_transit_parking_tax" | "parking_tax" | "pst" | "qst" | "retail_delivery_fee" | "rst" | "sales_tax" | "service_tax" | "vat" | OtherString;
 
-export type TaxProductResourceTaxRateDetailsRateType = "flat_amount" | "percentage";
+export type TaxProductResourceTaxAssociationTransactionAttemptsResourceErroredReason = "another_payment_associated_with_calculation" | "calculation_expired" | "currency_mismatch" | "original_transaction_voided" | "unique_reference_violation" | OtherString;
 
-export type TaxProductResourceTaxRateDetailsTaxType = "amusement_tax" | "communications_tax" | "gst" | "hst" | "igst" | "jct" | "lease_tax" | "mass_transit_parking_tax" | "parking_tax" | "pst" | "qst" | "retail_delivery_fee" | "rst" | "sales_tax" | "service_tax" | "vat";
+export type TaxProductResourceTaxBreakdownTaxabilityReason = "customer_exempt" | "not_collecting" | "not_subject_to_tax" | "not_supported" | "portion_product_exempt" | "portion_reduced_rated" | "portion_standard_rated" | "product_exempt" | "product_exempt_holiday" | "proportionally_rated" | "reduced_rated" | "reverse_charge" | "standard_rated" | "taxable_basis_reduced" | "zero_rated" | OtherString;
 
-export type TaxProductResourceTaxSettingsDefaultsProvider = "anrok" | "avalara" | "sphere" | "stripe";
+export type TaxProductResourceTaxCalculationShippingCostTaxBehavior = "exclusive" | "inclusive" | OtherString;
 
-export type TaxProductResourceTaxSettingsDefaultsTaxBehavior = "exclusive" | "inclusive" | "inferred_by_currency";
+export type TaxProductResourceTaxRateDetailsRateType = "flat_amount" | "percentage" | OtherString;
 
-export type TaxProductResourceTaxTransactionShippingCostTaxBehavior = "exclusive" | "inclusive";
+export type TaxProductResourceTaxRateDetailsTaxType = "amusement_tax" | "communications_tax" | "gst" | "hst" | "igst" | "jct" | "lease_tax" | "mass_transit_parking_tax" | "parking_tax" | "pst" | "qst" | "retail_delivery_fee" | "rst" | "sales_tax" | "service_tax" | "vat" | OtherString;
 
-export type TaxRateJurisdictionLevel = "city" | "country" | "county" | "district" | "multiple" | "state";
+export type TaxProductResourceTaxSettingsDefaultsProvider = "anrok" | "avalara" | "sphere" | "stripe" | OtherString;
 
-export type TaxRateRateType = "flat_amount" | "percentage";
+export type TaxProductResourceTaxSettingsDefaultsTaxBehavior = "exclusive" | "inclusive" | "inferred_by_currency" | OtherString;
 
-export type TaxRateTaxType = "amusement_tax" | "communications_tax" | "gst" | "hst" | "igst" | "jct" | "lease_tax" | "mass_transit_parking_tax" | "parking_tax" | "pst" | "qst" | "retail_delivery_fee" | "rst" | "sales_tax" | "service_tax" | "vat";
+export type TaxProductResourceTaxTransactionShippingCostTaxBehavior = "exclusive" | "inclusive" | OtherString;
 
-export type TaxRegistrationStatus = "active" | "expired" | "scheduled";
+export type TaxRateJurisdictionLevel = "city" | "country" | "county" | "district" | "multiple" | "state" | OtherString;
 
-export type TaxSettingsStatus = "active" | "pending";
+export type TaxRateRateType = "flat_amount" | "percentage" | OtherString;
 
-export type TaxTransactionLineItemTaxBehavior = "exclusive" | "inclusive";
+export type TaxRateTaxType = "amusement_tax" | "communications_tax" | "gst" | "hst" | "igst" | "jct" | "lease_tax" | "mass_transit_parking_tax" | "parking_tax" | "pst" | "qst" | "retail_delivery_fee" | "rst" | "sales_tax" | "service_tax" | "vat" | OtherString;
 
-export type TaxTransactionLineItemType = "reversal" | "transaction";
+export type TaxRegistrationStatus = "active" | "expired" | "scheduled" | OtherString;
 
-export type TaxTransactionType = "reversal" | "transaction";
+export type TaxSettingsStatus = "active" | "pending" | OtherString;
 
-export type TerminalConfigurationConfigurationResourceWifiConfigType = "enterprise_eap_peap" | "enterprise_eap_tls" | "personal_psk";
+export type TaxTransactionLineItemTaxBehavior = "exclusive" | "inclusive" | OtherString;
 
-export type TerminalDeletedReaderDeviceType = "bbpos_chipper2x" | "bbpos_wisepad3" | "bbpos_wisepos_e" | "mobile_phone_reader" | "simulated_stripe_s700" | "simulated_stripe_s710" | "simulated_verifone_m425" | "simulated_verifone_p630" | "simulated_verifone_ux700" | "simulated_verifone_v660p" | "simulated_wisepos_e" | "stripe_m2" | "stripe_s700" | "stripe_s710" | "verifone_P400" | "verifone_m425" | "verifone_p630" | "verifone_ux700" | "verifone_v660p";
+export type TaxTransactionLineItemType = "reversal" | "transaction" | OtherString;
 
-export type TerminalReaderDeviceType = "bbpos_chipper2x" | "bbpos_wisepad3" | "bbpos_wisepos_e" | "mobile_phone_reader" | "simulated_stripe_s700" | "simulated_stripe_s710" | "simulated_verifone_m425" | "simulated_verifone_p630" | "simulated_verifone_ux700" | "simulated_verifone_v660p" | "simulated_wisepos_e" | "stripe_m2" | "stripe_s700" | "stripe_s710" | "verifone_P400" | "verifone_m425" | "verifone_p630" | "verifone_ux700" | "verifone_v660p";
+export type TaxTransactionType = "reversal" | "transaction" | OtherString;
 
-export type TerminalReaderReaderResourceChoiceStyle = "primary" | "secondary";
+export type TerminalConfigurationConfigurationResourceWifiConfigType = "enterprise_eap_peap" | "enterprise_eap_tls" | "personal_psk" | OtherString;
 
-export type TerminalReaderReaderResourceInputType = "email" | "numeric" | "phone" | "selection" | "signature" | "text";
+export type TerminalDeletedReaderDeviceType = "bbpos_chipper2x" | "bbpos_wisepad3" | "bbpos_wisepos_e" | "mobile_phone_reader" | "simulated_stripe_s700" | "simulated_stripe_s710" | "simulated_verifone_m425" | "simulated_verifone_p630" | "simulated_verifone_ux700" | "simulated_verifone_v660p" | "simulated_wisepos_e" | "stripe_m2" | "stripe_s700" | "stripe_s710" | "verifone_P400" | "verifone_m425" | "verifone_p630" | "verifone_ux700" | "verifone_v660p" | OtherString;
 
-export type TerminalReaderReaderResourceReaderActionStatus = "failed" | "in_progress" | "succeeded";
+export type TerminalReaderDeviceType = "bbpos_chipper2x" | "bbpos_wisepad3" | "bbpos_wisepos_e" | "mobile_phone_reader" | "simulated_stripe_s700" | "simulated_stripe_s710" | "simulated_verifone_m425" | "simulated_verifone_p630" | "simulated_verifone_ux700" | "simulated_verifone_v660p" | "simulated_wisepos_e" | "stripe_m2" | "stripe_s700" | "stripe_s710" | "verifone_P400" | "verifone_m425" | "verifone_p630" | "verifone_ux700" | "verifone_v660p" | OtherString;
 
-export type TerminalReaderReaderResourceReaderActionType = "collect_inputs" | "collect_payment_method" | "confirm_payment_intent" | "print_content" | "process_payment_intent" | "process_setup_intent" | "refund_payment" | "set_reader_display";
+export type TerminalReaderReaderResourceChoiceStyle = "primary" | "secondary" | OtherString;
 
-export type TerminalReaderReaderResourceRefundPaymentActionReason = "duplicate" | "fraudulent" | "requested_by_customer";
+export type TerminalReaderReaderResourceInputType = "email" | "numeric" | "phone" | "selection" | "signature" | "text" | OtherString;
 
-export type TerminalReaderReaderResourceToggleDefaultValue = "disabled" | "enabled";
+export type TerminalReaderReaderResourceReaderActionStatus = "failed" | "in_progress" | "succeeded" | OtherString;
 
-export type TerminalReaderReaderResourceToggleValue = "disabled" | "enabled";
+export type TerminalReaderReaderResourceReaderActionType = "collect_inputs" | "collect_payment_method" | "confirm_payment_intent" | "print_content" | "process_payment_intent" | "process_setup_intent" | "refund_payment" | "set_reader_display" | OtherString;
 
-export type TerminalReaderStatus = "offline" | "online";
+export type TerminalReaderReaderResourceRefundPaymentActionReason = "duplicate" | "fraudulent" | "requested_by_customer" | OtherString;
 
-export type TestHelpersTestClockStatus = "advancing" | "internal_failure" | "ready";
+export type TerminalReaderReaderResourceToggleDefaultValue = "disabled" | "enabled" | OtherString;
 
-export type ThreeDSecureDetailsAuthenticationFlow = "challenge" | "frictionless";
+export type TerminalReaderReaderResourceToggleValue = "disabled" | "enabled" | OtherString;
 
-export type ThreeDSecureDetailsChargeAuthenticationFlow = "challenge" | "frictionless";
+export type TerminalReaderStatus = "offline" | "online" | OtherString;
 
-export type ThreeDSecureDetailsChargeElectronicCommerceIndicator = "01" | "02" | "05" | "06" | "07";
+export type TestHelpersTestClockStatus = "advancing" | "internal_failure" | "ready" | OtherString;
 
-export type ThreeDSecureDetailsChargeExemptionIndicator = "low_risk" | "none";
+export type ThreeDSecureDetailsAuthenticationFlow = "challenge" | "frictionless" | OtherString;
 
-export type ThreeDSecureDetailsChargeResult = "attempt_acknowledged" | "authenticated" | "data_share_only" | "exempted" | "failed" | "not_supported" | "processing_error";
+export type ThreeDSecureDetailsChargeAuthenticationFlow = "challenge" | "frictionless" | OtherString;
 
-export type ThreeDSecureDetailsChargeResultReason = "abandoned" | "bypassed" | "canceled" | "card_not_enrolled" | "network_not_supported" | "protocol_error" | "rejected";
+export type ThreeDSecureDetailsChargeElectronicCommerceIndicator = "01" | "02" | "05" | "06" | "07" | OtherString;
 
-export type ThreeDSecureDetailsChargeVersion = "1.0.2" | "2.1.0" | "2.2.0" | "2.3.0" | "2.3.1";
+export type ThreeDSecureDetailsChargeExemptionIndicator = "low_risk" | "none" | OtherString;
 
-export type ThreeDSecureDetailsElectronicCommerceIndicator = "01" | "02" | "05" | "06" | "07";
+export type ThreeDSecureDetailsChargeResult = "attempt_acknowledged" | "authenticated" | "data_share_only" | "exempted" | "failed" | "not_supported" | "processing_error" | OtherString;
 
-export type ThreeDSecureDetailsResult = "attempt_acknowledged" | "authenticated" | "data_share_only" | "exempted" | "failed" | "not_supported" | "processing_error";
+export type ThreeDSecureDetailsChargeResultReason = "abandoned" | "bypassed" | "canceled" | "card_not_enrolled" | "network_not_supported" | "protocol_error" | "rejected" | OtherString;
 
-export type ThreeDSecureDetailsResultReason = "abandoned" | "bypassed" | "canceled" | "card_not_enrolled" | "network_not_supported" | "protocol_error" | "rejected";
+export type ThreeDSecureDetailsChargeVersion = "1.0.2" | "2.1.0" | "2.2.0" | "2.3.0" | "2.3.1" | OtherString;
 
-export type ThreeDSecureDetailsVersion = "1.0.2" | "2.1.0" | "2.2.0" | "2.3.0" | "2.3.1";
+export type ThreeDSecureDetailsElectronicCommerceIndicator = "01" | "02" | "05" | "06" | "07" | OtherString;
 
-export type TopupInitiatedBy = "stripe" | "user";
+export type ThreeDSecureDetailsResult = "attempt_acknowledged" | "authenticated" | "data_share_only" | "exempted" | "failed" | "not_supported" | "processing_error" | OtherString;
 
-export type TopupStatus = "canceled" | "failed" | "pending" | "reversed" | "succeeded";
+export type ThreeDSecureDetailsResultReason = "abandoned" | "bypassed" | "canceled" | "card_not_enrolled" | "network_not_supported" | "protocol_error" | "rejected" | OtherString;
 
-export type TransferScheduleWeeklyPayoutDays = "friday" | "monday" | "thursday" | "tuesday" | "wednesday";
+export type ThreeDSecureDetailsVersion = "1.0.2" | "2.1.0" | "2.2.0" | "2.3.0" | "2.3.1" | OtherString;
 
-export type TransformQuantityRound = "down" | "up";
+export type TopupInitiatedBy = "stripe" | "user" | OtherString;
 
-export type TransformUsageRound = "down" | "up";
+export type TopupStatus = "canceled" | "failed" | "pending" | "reversed" | "succeeded" | OtherString;
 
-export type TreasuryCreditReversalNetwork = "ach" | "stripe";
+export type TransferScheduleWeeklyPayoutDays = "friday" | "monday" | "thursday" | "tuesday" | "wednesday" | OtherString;
 
-export type TreasuryCreditReversalStatus = "canceled" | "posted" | "processing";
+export type TransformQuantityRound = "down" | "up" | OtherString;
 
-export type TreasuryDebitReversalNetwork = "ach" | "card";
+export type TransformUsageRound = "down" | "up" | OtherString;
 
-export type TreasuryDebitReversalStatus = "failed" | "processing" | "succeeded";
+export type TreasuryCreditReversalNetwork = "ach" | "stripe" | OtherString;
 
-export type TreasuryFinancialAccountActiveFeatures = "card_issuing" | "deposit_insurance" | "financial_addresses.aba" | "financial_addresses.aba.forwarding" | "inbound_transfers.ach" | "intra_stripe_flows" | "outbound_payments.ach" | "outbound_payments.us_domestic_wire" | "outbound_transfers.ach" | "outbound_transfers.us_domestic_wire" | "remote_deposit_capture";
+export type TreasuryCreditReversalStatus = "canceled" | "posted" | "processing" | OtherString;
 
-export type TreasuryFinancialAccountPendingFeatures = "card_issuing" | "deposit_insurance" | "financial_addresses.aba" | "financial_addresses.aba.forwarding" | "inbound_transfers.ach" | "intra_stripe_flows" | "outbound_payments.ach" | "outbound_payments.us_domestic_wire" | "outbound_transfers.ach" | "outbound_transfers.us_domestic_wire" | "remote_deposit_capture";
+export type TreasuryDebitReversalNetwork = "ach" | "card" | OtherString;
 
-export type TreasuryFinancialAccountRestrictedFeatures = "card_issuing" | "deposit_insurance" | "financial_addresses.aba" | "financial_addresses.aba.forwarding" | "inbound_transfers.ach" | "intra_stripe_flows" | "outbound_payments.ach" | "outbound_payments.us_domestic_wire" | "outbound_transfers.ach" | "outbound_transfers.us_domestic_wire" | "remote_deposit_capture";
+export type TreasuryDebitReversalStatus = "failed" | "processing" | "succeeded" | OtherString;
 
-export type TreasuryFinancialAccountStatus = "closed" | "open";
+export type TreasuryFinancialAccountActiveFeatures = "card_issuing" | "deposit_insurance" | "financial_addresses.aba" | "financial_addresses.aba.forwarding" | "inbound_transfers.ach" | "intra_stripe_flows" | "outbound_payments.ach" | "outbound_payments.us_domestic_wire" | "outbound_transfers.ach" | "outbound_transfers.us_domestic_wire" | "remote_deposit_capture" | OtherString;
 
-export type TreasuryFinancialAccountsResourceAbaToggleSettingsStatus = "active" | "pending" | "restricted";
+export type TreasuryFinancialAccountPendingFeatures = "card_issuing" | "deposit_insurance" | "financial_addresses.aba" | "financial_addresses.aba.forwarding" | "inbound_transfers.ach" | "intra_stripe_flows" | "outbound_payments.ach" | "outbound_payments.us_domestic_wire" | "outbound_transfers.ach" | "outbound_transfers.us_domestic_wire" | "remote_deposit_capture" | OtherString;
 
-export type TreasuryFinancialAccountsResourceClosedStatusDetailsReasons = "account_rejected" | "closed_by_platform" | "other";
+export type TreasuryFinancialAccountRestrictedFeatures = "card_issuing" | "deposit_insurance" | "financial_addresses.aba" | "financial_addresses.aba.forwarding" | "inbound_transfers.ach" | "intra_stripe_flows" | "outbound_payments.ach" | "outbound_payments.us_domestic_wire" | "outbound_transfers.ach" | "outbound_transfers.us_domestic_wire" | "remote_deposit_capture" | OtherString;
 
-export type TreasuryFinancialAccountsResourceFinancialAddressSupportedNetworks = "ach" | "us_domestic_wire";
+export type TreasuryFinancialAccountStatus = "closed" | "open" | OtherString;
 
-export type TreasuryFinancialAccountsResourceInboundAchToggleSettingsStatus = "active" | "pending" | "restricted";
+export type TreasuryFinancialAccountsResourceAbaToggleSettingsStatus = "active" | "pending" | "restricted" | OtherString;
 
-export type TreasuryFinancialAccountsResourceOutboundAchToggleSettingsStatus = "active" | "pending" | "restricted";
+export type TreasuryFinancialAccountsResourceClosedStatusDetailsReasons = "account_rejected" | "closed_by_platform" | "other" | OtherString;
 
-export type TreasuryFinancialAccountsResourcePlatformRestrictionsInboundFlows = "restricted" | "unrestricted";
+export type TreasuryFinancialAccountsResourceFinancialAddressSupportedNetworks = "ach" | "us_domestic_wire" | OtherString;
 
-export type TreasuryFinancialAccountsResourcePlatformRestrictionsOutboundFlows = "restricted" | "unrestricted";
+export type TreasuryFinancialAccountsResourceInboundAchToggleSettingsStatus = "active" | "pending" | "restricted" | OtherString;
 
-export type TreasuryFinancialAccountsResourceToggleSettingsStatus = "active" | "pending" | "restricted";
+export type TreasuryFinancialAccountsResourceOutboundAchToggleSettingsStatus = "active" | "pending" | "restricted" | OtherString;
 
-export type TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsCode = "activating" | "capability_not_requested" | "financial_account_closed" | "rejected_other" | "rejected_unsupported_business" | "requirements_past_due" | "requirements_pending_verification" | "restricted_by_platform" | "restricted_other";
+export type TreasuryFinancialAccountsResourcePlatformRestrictionsInboundFlows = "restricted" | "unrestricted" | OtherString;
 
-export type TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsResolution = "contact_stripe" | "provide_information" | "remove_restriction";
+export type TreasuryFinancialAccountsResourcePlatformRestrictionsOutboundFlows = "restricted" | "unrestricted" | OtherString;
 
-export type TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsRestriction = "inbound_flows" | "outbound_flows";
+export type TreasuryFinancialAccountsResourceToggleSettingsStatus = "active" | "pending" | "restricted" | OtherString;
 
-export type TreasuryInboundTransferStatus = "canceled" | "failed" | "processing" | "succeeded";
+export type TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsCode = "activating" | "capability_not_requested" | "financial_account_closed" | "rejected_other" | "rejected_unsupported_business" | "requirements_past_due" | "requirements_pending_verification" | "restricted_by_platform" | "restricted_other" | OtherString;
 
-export type TreasuryInboundTransfersResourceFailureDetailsCode = "account_closed" | "account_frozen" | "bank_account_restricted" | "bank_ownership_changed" | "debit_not_authorized" | "incorrect_account_holder_address" | "incorrect_account_holder_name" | "incorrect_account_holder_tax_id" | "insufficient_funds" | "invalid_account_number" | "invalid_currency" | "no_account" | "other";
+export type TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsResolution = "contact_stripe" | "provide_information" | "remove_restriction" | OtherString;
 
-export type TreasuryOutboundPaymentStatus = "canceled" | "failed" | "posted" | "processing" | "returned";
+export type TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsRestriction = "inbound_flows" | "outbound_flows" | OtherString;
 
-export type TreasuryOutboundPaymentsResourceOutboundPaymentResourceTrackingDetailsType = "ach" | "us_domestic_wire";
+export type TreasuryInboundTransferStatus = "canceled" | "failed" | "processing" | "succeeded" | OtherString;
 
-export type TreasuryOutboundPaymentsResourceReturnedStatusCode = "account_closed" | "account_frozen" | "bank_account_restricted" | "bank_ownership_changed" | "declined" | "incorrect_account_holder_name" | "invalid_account_number" | "invalid_currency" | "no_account" | "other";
+export type TreasuryInboundTransfersResourceFailureDetailsCode = "account_closed" | "account_frozen" | "bank_account_restricted" | "bank_ownership_changed" | "debit_not_authorized" | "incorrect_account_holder_address" | "incorrect_account_holder_name" | "incorrect_account_holder_tax_id" | "insufficient_funds" | "invalid_account_number" | "invalid_currency" | "no_account" | "other" | OtherString;
 
-export type TreasuryOutboundTransferStatus = "canceled" | "failed" | "posted" | "processing" | "returned";
+export type TreasuryOutboundPaymentStatus = "canceled" | "failed" | "posted" | "processing" | "returned" | OtherString;
 
-export type TreasuryOutboundTransfersResourceOutboundTransferResourceTrackingDetailsType = "ach" | "us_domestic_wire";
+export type TreasuryOutboundPaymentsResourceOutboundPaymentResourceTrackingDetailsType = "ach" | "us_domestic_wire" | OtherString;
 
-export type TreasuryOutboundTransfersResourceReturnedDetailsCode = "account_closed" | "account_frozen" | "bank_account_restricted" | "bank_ownership_changed" | "declined" | "incorrect_account_holder_name" | "invalid_account_number" | "invalid_currency" | "no_account" | "other";
+export type TreasuryOutboundPaymentsResourceReturnedStatusCode = "account_closed" | "account_frozen" | "bank_account_restricted" | "bank_ownership_changed" | "declined" | "incorrect_account_holder_name" | "invalid_account_number" | "invalid_currency" | "no_account" | "other" | OtherString;
 
-export type TreasuryReceivedCreditFailureCode = "account_closed" | "account_frozen" | "international_transaction" | "other";
+export type TreasuryOutboundTransferStatus = "canceled" | "failed" | "posted" | "processing" | "returned" | OtherString;
 
-export type TreasuryReceivedCreditNetwork = "ach" | "card" | "stripe" | "us_domestic_wire";
+export type TreasuryOutboundTransfersResourceOutboundTransferResourceTrackingDetailsType = "ach" | "us_domestic_wire" | OtherString;
 
-export type TreasuryReceivedCreditStatus = "failed" | "succeeded";
+export type TreasuryOutboundTransfersResourceReturnedDetailsCode = "account_closed" | "account_frozen" | "bank_account_restricted" | "bank_ownership_changed" | "declined" | "incorrect_account_holder_name" | "invalid_account_number" | "invalid_currency" | "no_account" | "other" | OtherString;
 
-export type TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason = "already_reversed" | "deadline_passed" | "network_restricted" | "other" | "source_flow_restricted";
+export type TreasuryReceivedCreditFailureCode = "account_closed" | "account_frozen" | "international_transaction" | "other" | OtherString;
 
-export type TreasuryReceivedCreditsResourceSourceFlowsDetailsType = "credit_reversal" | "other" | "outbound_payment" | "outbound_transfer" | "payout";
+export type TreasuryReceivedCreditNetwork = "ach" | "card" | "stripe" | "us_domestic_wire" | OtherString;
 
-export type TreasuryReceivedDebitFailureCode = "account_closed" | "account_frozen" | "insufficient_funds" | "international_transaction" | "other";
+export type TreasuryReceivedCreditStatus = "failed" | "succeeded" | OtherString;
 
-export type TreasuryReceivedDebitNetwork = "ach" | "card" | "stripe";
+export type TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason = "already_reversed" | "deadline_passed" | "network_restricted" | "other" | "source_flow_restricted" | OtherString;
 
-export type TreasuryReceivedDebitStatus = "failed" | "succeeded";
+export type TreasuryReceivedCreditsResourceSourceFlowsDetailsType = "credit_reversal" | "other" | "outbound_payment" | "outbound_transfer" | "payout" | OtherString;
 
-export type TreasuryReceivedDebitsResourceReversalDetailsRestrictedReason = "already_reversed" | "deadline_passed" | "network_restricted" | "other" | "source_flow_restricted";
+export type TreasuryReceivedDebitFailureCode = "account_closed" | "account_frozen" | "insufficient_funds" | "international_transaction" | "other" | OtherString;
 
-export type TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsType = "balance" | "financial_account" | "issuing_card" | "stripe" | "us_bank_account";
+export type TreasuryReceivedDebitNetwork = "ach" | "card" | "stripe" | OtherString;
 
-export type TreasuryTransactionEntryFlowType = "credit_reversal" | "debit_reversal" | "inbound_transfer" | "issuing_authorization" | "other" | "outbound_payment" | "outbound_transfer" | "received_credit" | "received_debit";
+export type TreasuryReceivedDebitStatus = "failed" | "succeeded" | OtherString;
 
-export type TreasuryTransactionEntryType = "credit_reversal" | "credit_reversal_posting" | "debit_reversal" | "inbound_transfer" | "inbound_transfer_return" | "issuing_authorization_hold" | "issuing_authorization_release" | "other" | "outbound_payment" | "outbound_payment_cancellation" | "outbound_payment_failure" | "outbound_payment_posting" | "outbound_payment_return" | "outbound_transfer" | "outbound_transfer_cancellation" | "outbound_transfer_failure" | "outbound_transfer_posting" | "outbound_transfer_return" | "received_credit" | "received_debit";
+export type TreasuryReceivedDebitsResourceReversalDetailsRestrictedReason = "already_reversed" | "deadline_passed" | "network_restricted" | "other" | "source_flow_restricted" | OtherString;
 
-export type TreasuryTransactionFlowType = "credit_reversal" | "debit_reversal" | "inbound_transfer" | "issuing_authorization" | "other" | "outbound_payment" | "outbound_transfer" | "received_credit" | "received_debit";
+export type TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsType = "balance" | "financial_account" | "issuing_card" | "stripe" | "us_bank_account" | OtherString;
 
-export type TreasuryTransactionStatus = "open" | "posted" | "void";
+export type TreasuryTransactionEntryFlowType = "credit_reversal" | "debit_reversal" | "inbound_transfer" | "issuing_authorization" | "other" | "outbound_payment" | "outbound_transfer" | "received_credit" | "received_debit" | OtherString;
 
-export type TreasuryTransactionsResourceFlowDetailsType = "credit_reversal" | "debit_reversal" | "inbound_transfer" | "issuing_authorization" | "other" | "outbound_payment" | "outbound_transfer" | "received_credit" | "received_debit";
+export type TreasuryTransactionEntryType = "credit_reversal" | "credit_reversal_posting" | "debit_reversal" | "inbound_transfer" | "inbound_transfer_return" | "issuing_authorization_hold" | "issuing_authorization_release" | "other" | "outbound_payment" | "outbound_payment_cancellation" | "outbound_payment_failure" | "outbound_payment_posting" | "outbound_payment_return" | "outbound_transfer" | "outbound_transfer_cancellation" | "outbound_transfer_failure" | "outbound_transfer_posting" | "outbound_transfer_return" | "received_credit" | "received_debit" | OtherString;
 
-export type UsBankAccountNetworksSupported = "ach" | "us_domestic_wire";
+export type TreasuryTransactionFlowType = "credit_reversal" | "debit_reversal" | "inbound_transfer" | "issuing_authorization" | "other" | "outbound_payment" | "outbound_transfer" | "received_credit" | "received_debit" | OtherString;
 
-export type VerificationSessionRedactionStatus = "processing" | "redacted" | "validated";
+export type TreasuryTransactionStatus = "open" | "posted" | "void" | OtherString;
+
+export type TreasuryTransactionsResourceFlowDetailsType = "credit_reversal" | "debit_reversal" | "inbound_transfer" | "issuing_authorization" | "other" | "outbound_payment" | "outbound_transfer" | "received_credit" | "received_debit" | OtherString;
+
+export type UsBankAccountNetworksSupported = "ach" | "us_domestic_wire" | OtherString;
+
+export type VerificationSessionRedactionStatus = "processing" | "redacted" | "validated" | OtherString;
 
 export type ApplicationOrDeletedApplication = Application | DeletedApplication;
 
@@ -21639,6 +21722,8 @@ export type InvoiceOrDeletedInvoice = Invoice | DeletedInvoice;
 export type PaymentSource = Account | BankAccount | Card | Source;
 
 export type PayoutDestination = BankAccount | Card | DeletedBankAccount | DeletedCard;
+
+export type PlanOrDeletedPlan = Plan | DeletedPlan;
 
 export type PriceOrDeletedPrice = Price | DeletedPrice;
 

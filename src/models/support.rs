@@ -161,6 +161,14 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
+/// A raw JSON object: what an expandable field holds, once expanded, in a build that
+/// does not compile its type.
+impl StripeObject for Value {
+    fn id(&self) -> Option<&str> {
+        raw_id(self)
+    }
+}
+
 /// The `id` member of a raw JSON object.
 pub fn raw_id(value: &Value) -> Option<&str> {
     value.get("id").and_then(Value::as_str)
@@ -173,7 +181,7 @@ pub fn serialize_str<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, 
 
 /// Defines a string enum whose unknown values parse into `Unrecognized(String)`, so a
 /// value Stripe adds later never breaks parsing and survives re-serialisation.
-#[cfg(feature = "models")]
+#[cfg(feature = "models-core")]
 macro_rules! string_enum {
     (
         $(#[$meta:meta])*
@@ -231,7 +239,7 @@ macro_rules! string_enum {
 /// Defines a union of objects told apart by their `object` member and, for deleted
 /// markers, `deleted: true`. An object of another kind parses into
 /// `Unrecognized(Value)` rather than failing.
-#[cfg(feature = "models")]
+#[cfg(feature = "models-core")]
 macro_rules! object_union {
     (
         $(#[$meta:meta])*
@@ -283,7 +291,7 @@ macro_rules! object_union {
     };
 }
 
-#[cfg(feature = "models")]
+#[cfg(feature = "models-core")]
 pub(crate) use object_union;
-#[cfg(feature = "models")]
+#[cfg(feature = "models-core")]
 pub(crate) use string_enum;

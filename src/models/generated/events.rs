@@ -6,533 +6,533 @@ use crate::models::stripe_events;
 
 stripe_events! {
     /// Occurs whenever a user authorizes an application. Sent to the related application only.
-    AccountApplicationAuthorized = "account.application.authorized" => Application,
+    [feature = "models"] AccountApplicationAuthorized = "account.application.authorized" => Application,
     /// Occurs whenever a user deauthorizes an application. Sent to the related application only.
-    AccountApplicationDeauthorized = "account.application.deauthorized" => Application,
+    [feature = "models"] AccountApplicationDeauthorized = "account.application.deauthorized" => Application,
     /// Occurs whenever an external account is created.
-    AccountExternalAccountCreated = "account.external_account.created" => BankAccountOrCardOrSource,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] AccountExternalAccountCreated = "account.external_account.created" => BankAccountOrCardOrSource,
     /// Occurs whenever an external account is deleted.
-    AccountExternalAccountDeleted = "account.external_account.deleted" => BankAccountOrCardOrSource,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] AccountExternalAccountDeleted = "account.external_account.deleted" => BankAccountOrCardOrSource,
     /// Occurs whenever an external account is updated.
-    AccountExternalAccountUpdated = "account.external_account.updated" => BankAccountOrCardOrSource,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] AccountExternalAccountUpdated = "account.external_account.updated" => BankAccountOrCardOrSource,
     /// Occurs whenever an account status or property has changed.
-    AccountUpdated = "account.updated" => Account,
+    [any(feature = "models", feature = "models-payments")] AccountUpdated = "account.updated" => Account,
     /// Occurs whenever an application fee is created on a charge.
-    ApplicationFeeCreated = "application_fee.created" => ApplicationFee,
+    [feature = "models"] ApplicationFeeCreated = "application_fee.created" => ApplicationFee,
     /// Occurs whenever an application fee refund is updated.
-    ApplicationFeeRefundUpdated = "application_fee.refund.updated" => FeeRefund,
+    [feature = "models"] ApplicationFeeRefundUpdated = "application_fee.refund.updated" => FeeRefund,
     /// Occurs whenever an application fee is refunded, whether from refunding a charge or from [refunding the application fee directly](#fee_refunds). This includes partial refunds.
-    ApplicationFeeRefunded = "application_fee.refunded" => ApplicationFee,
+    [feature = "models"] ApplicationFeeRefunded = "application_fee.refunded" => ApplicationFee,
     /// Occurs whenever your Stripe balance has been updated (e.g., when a charge is available to be paid out). By default, Stripe automatically transfers funds in your balance to your bank account on a daily basis. This event is not fired for negative transactions.
-    BalanceAvailable = "balance.available" => Balance,
+    [feature = "models"] BalanceAvailable = "balance.available" => Balance,
     /// Occurs whenever a balance settings status or property has changed.
-    BalanceSettingsUpdated = "balance_settings.updated" => BalanceSettings,
+    [feature = "models"] BalanceSettingsUpdated = "balance_settings.updated" => BalanceSettings,
     /// Occurs whenever your custom alert threshold is met.
-    BillingAlertTriggered = "billing.alert.triggered" => BillingAlertTriggered,
+    [feature = "models"] BillingAlertTriggered = "billing.alert.triggered" => BillingAlertTriggered,
     /// Occurs when a credit balance transaction is created
-    BillingCreditBalanceTransactionCreated = "billing.credit_balance_transaction.created" => BillingCreditBalanceTransaction,
+    [feature = "models"] BillingCreditBalanceTransactionCreated = "billing.credit_balance_transaction.created" => BillingCreditBalanceTransaction,
     /// Occurs when a credit grant is created
-    BillingCreditGrantCreated = "billing.credit_grant.created" => BillingCreditGrant,
+    [feature = "models"] BillingCreditGrantCreated = "billing.credit_grant.created" => BillingCreditGrant,
     /// Occurs when a credit grant is updated
-    BillingCreditGrantUpdated = "billing.credit_grant.updated" => BillingCreditGrant,
+    [feature = "models"] BillingCreditGrantUpdated = "billing.credit_grant.updated" => BillingCreditGrant,
     /// Occurs when a meter is created
-    BillingMeterCreated = "billing.meter.created" => BillingMeter,
+    [feature = "models"] BillingMeterCreated = "billing.meter.created" => BillingMeter,
     /// Occurs when a meter is deactivated
-    BillingMeterDeactivated = "billing.meter.deactivated" => BillingMeter,
+    [feature = "models"] BillingMeterDeactivated = "billing.meter.deactivated" => BillingMeter,
     /// Occurs when a meter is reactivated
-    BillingMeterReactivated = "billing.meter.reactivated" => BillingMeter,
+    [feature = "models"] BillingMeterReactivated = "billing.meter.reactivated" => BillingMeter,
     /// Occurs when a meter is updated
-    BillingMeterUpdated = "billing.meter.updated" => BillingMeter,
+    [feature = "models"] BillingMeterUpdated = "billing.meter.updated" => BillingMeter,
     /// Occurs whenever a portal configuration is created.
-    BillingPortalConfigurationCreated = "billing_portal.configuration.created" => BillingPortalConfiguration,
+    [feature = "models"] BillingPortalConfigurationCreated = "billing_portal.configuration.created" => BillingPortalConfiguration,
     /// Occurs whenever a portal configuration is updated.
-    BillingPortalConfigurationUpdated = "billing_portal.configuration.updated" => BillingPortalConfiguration,
+    [feature = "models"] BillingPortalConfigurationUpdated = "billing_portal.configuration.updated" => BillingPortalConfiguration,
     /// Occurs whenever a portal session is created.
-    BillingPortalSessionCreated = "billing_portal.session.created" => BillingPortalSession,
+    [any(feature = "models", feature = "models-billing")] BillingPortalSessionCreated = "billing_portal.session.created" => BillingPortalSession,
     /// Occurs whenever a capability has new requirements or a new status.
-    CapabilityUpdated = "capability.updated" => Capability,
+    [feature = "models"] CapabilityUpdated = "capability.updated" => Capability,
     /// Occurs whenever there is a positive remaining cash balance after Stripe automatically reconciles new funds into the cash balance. If you enabled manual reconciliation, this webhook will fire whenever there are new funds into the cash balance.
-    CashBalanceFundsAvailable = "cash_balance.funds_available" => CashBalance,
+    [any(feature = "models", feature = "models-payments")] CashBalanceFundsAvailable = "cash_balance.funds_available" => CashBalance,
     /// Occurs whenever a previously uncaptured charge is captured.
-    ChargeCaptured = "charge.captured" => Charge,
+    [any(feature = "models", feature = "models-payments")] ChargeCaptured = "charge.captured" => Charge,
     /// Occurs when a dispute is closed and the dispute status changes to `lost`, `warning_closed`, or `won`.
-    ChargeDisputeClosed = "charge.dispute.closed" => Dispute,
+    [any(feature = "models", feature = "models-payments")] ChargeDisputeClosed = "charge.dispute.closed" => Dispute,
     /// Occurs whenever a customer disputes a charge with their bank.
-    ChargeDisputeCreated = "charge.dispute.created" => Dispute,
+    [any(feature = "models", feature = "models-payments")] ChargeDisputeCreated = "charge.dispute.created" => Dispute,
     /// Occurs when funds are reinstated to your account after a dispute is closed. This includes [partially refunded payments](https://docs.stripe.com/disputes#disputes-on-partially-refunded-payments).
-    ChargeDisputeFundsReinstated = "charge.dispute.funds_reinstated" => Dispute,
+    [any(feature = "models", feature = "models-payments")] ChargeDisputeFundsReinstated = "charge.dispute.funds_reinstated" => Dispute,
     /// Occurs when funds are removed from your account due to a dispute.
-    ChargeDisputeFundsWithdrawn = "charge.dispute.funds_withdrawn" => Dispute,
+    [any(feature = "models", feature = "models-payments")] ChargeDisputeFundsWithdrawn = "charge.dispute.funds_withdrawn" => Dispute,
     /// Occurs when the dispute is updated (usually with evidence).
-    ChargeDisputeUpdated = "charge.dispute.updated" => Dispute,
+    [any(feature = "models", feature = "models-payments")] ChargeDisputeUpdated = "charge.dispute.updated" => Dispute,
     /// Occurs whenever an uncaptured charge expires.
-    ChargeExpired = "charge.expired" => Charge,
+    [any(feature = "models", feature = "models-payments")] ChargeExpired = "charge.expired" => Charge,
     /// Occurs whenever a failed charge attempt occurs.
-    ChargeFailed = "charge.failed" => Charge,
+    [any(feature = "models", feature = "models-payments")] ChargeFailed = "charge.failed" => Charge,
     /// Occurs whenever a pending charge is created.
-    ChargePending = "charge.pending" => Charge,
+    [any(feature = "models", feature = "models-payments")] ChargePending = "charge.pending" => Charge,
     /// Occurs whenever a refund is updated on selected payment methods. For updates on all refunds, listen to `refund.updated` instead.
-    ChargeRefundUpdated = "charge.refund.updated" => Refund,
+    [any(feature = "models", feature = "models-payments")] ChargeRefundUpdated = "charge.refund.updated" => Refund,
     /// Occurs whenever a charge is refunded, including partial refunds. Listen to `refund.created` for information about the refund.
-    ChargeRefunded = "charge.refunded" => Charge,
+    [any(feature = "models", feature = "models-payments")] ChargeRefunded = "charge.refunded" => Charge,
     /// Occurs whenever a charge is successful.
-    ChargeSucceeded = "charge.succeeded" => Charge,
+    [any(feature = "models", feature = "models-payments")] ChargeSucceeded = "charge.succeeded" => Charge,
     /// Occurs whenever a charge description or metadata is updated, or upon an asynchronous capture.
-    ChargeUpdated = "charge.updated" => Charge,
+    [any(feature = "models", feature = "models-payments")] ChargeUpdated = "charge.updated" => Charge,
     /// Occurs when a payment intent using a delayed payment method fails.
-    CheckoutSessionAsyncPaymentFailed = "checkout.session.async_payment_failed" => CheckoutSession,
+    [any(feature = "models", feature = "models-payments")] CheckoutSessionAsyncPaymentFailed = "checkout.session.async_payment_failed" => CheckoutSession,
     /// Occurs when a payment intent using a delayed payment method finally succeeds.
-    CheckoutSessionAsyncPaymentSucceeded = "checkout.session.async_payment_succeeded" => CheckoutSession,
+    [any(feature = "models", feature = "models-payments")] CheckoutSessionAsyncPaymentSucceeded = "checkout.session.async_payment_succeeded" => CheckoutSession,
     /// Occurs when a Checkout Session has been successfully completed.
-    CheckoutSessionCompleted = "checkout.session.completed" => CheckoutSession,
+    [any(feature = "models", feature = "models-payments")] CheckoutSessionCompleted = "checkout.session.completed" => CheckoutSession,
     /// Occurs when a Checkout Session is expired.
-    CheckoutSessionExpired = "checkout.session.expired" => CheckoutSession,
+    [any(feature = "models", feature = "models-payments")] CheckoutSessionExpired = "checkout.session.expired" => CheckoutSession,
     /// Occurs when a Climate order is canceled.
-    ClimateOrderCanceled = "climate.order.canceled" => ClimateOrder,
+    [feature = "models"] ClimateOrderCanceled = "climate.order.canceled" => ClimateOrder,
     /// Occurs when a Climate order is created.
-    ClimateOrderCreated = "climate.order.created" => ClimateOrder,
+    [feature = "models"] ClimateOrderCreated = "climate.order.created" => ClimateOrder,
     /// Occurs when a Climate order is delayed.
-    ClimateOrderDelayed = "climate.order.delayed" => ClimateOrder,
+    [feature = "models"] ClimateOrderDelayed = "climate.order.delayed" => ClimateOrder,
     /// Occurs when a Climate order is delivered.
-    ClimateOrderDelivered = "climate.order.delivered" => ClimateOrder,
+    [feature = "models"] ClimateOrderDelivered = "climate.order.delivered" => ClimateOrder,
     /// Occurs when a Climate order's product is substituted for another.
-    ClimateOrderProductSubstituted = "climate.order.product_substituted" => ClimateOrder,
+    [feature = "models"] ClimateOrderProductSubstituted = "climate.order.product_substituted" => ClimateOrder,
     /// Occurs when a Climate product is created.
-    ClimateProductCreated = "climate.product.created" => ClimateProduct,
+    [feature = "models"] ClimateProductCreated = "climate.product.created" => ClimateProduct,
     /// Occurs when a Climate product is updated.
-    ClimateProductPricingUpdated = "climate.product.pricing_updated" => ClimateProduct,
+    [feature = "models"] ClimateProductPricingUpdated = "climate.product.pricing_updated" => ClimateProduct,
     /// Occurs whenever a coupon is created.
-    CouponCreated = "coupon.created" => Coupon,
+    [any(feature = "models", feature = "models-billing")] CouponCreated = "coupon.created" => Coupon,
     /// Occurs whenever a coupon is deleted.
-    CouponDeleted = "coupon.deleted" => Coupon,
+    [any(feature = "models", feature = "models-billing")] CouponDeleted = "coupon.deleted" => Coupon,
     /// Occurs whenever a coupon is updated.
-    CouponUpdated = "coupon.updated" => Coupon,
+    [any(feature = "models", feature = "models-billing")] CouponUpdated = "coupon.updated" => Coupon,
     /// Occurs whenever a credit note is created.
-    CreditNoteCreated = "credit_note.created" => CreditNote,
+    [any(feature = "models", feature = "models-billing")] CreditNoteCreated = "credit_note.created" => CreditNote,
     /// Occurs whenever a credit note is updated.
-    CreditNoteUpdated = "credit_note.updated" => CreditNote,
+    [any(feature = "models", feature = "models-billing")] CreditNoteUpdated = "credit_note.updated" => CreditNote,
     /// Occurs whenever a credit note is voided.
-    CreditNoteVoided = "credit_note.voided" => CreditNote,
+    [any(feature = "models", feature = "models-billing")] CreditNoteVoided = "credit_note.voided" => CreditNote,
     /// Occurs whenever a new customer is created.
-    CustomerCreated = "customer.created" => Customer,
+    [any(feature = "models", feature = "models-payments")] CustomerCreated = "customer.created" => Customer,
     /// Occurs whenever a customer is deleted.
-    CustomerDeleted = "customer.deleted" => Customer,
+    [any(feature = "models", feature = "models-payments")] CustomerDeleted = "customer.deleted" => Customer,
     /// Occurs whenever a coupon is attached to a customer.
-    CustomerDiscountCreated = "customer.discount.created" => Discount,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerDiscountCreated = "customer.discount.created" => Discount,
     /// Occurs whenever a coupon is removed from a customer.
-    CustomerDiscountDeleted = "customer.discount.deleted" => Discount,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerDiscountDeleted = "customer.discount.deleted" => Discount,
     /// Occurs whenever a customer is switched from one coupon to another.
-    CustomerDiscountUpdated = "customer.discount.updated" => Discount,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerDiscountUpdated = "customer.discount.updated" => Discount,
     /// Occurs whenever a new source is created for a customer.
-    CustomerSourceCreated = "customer.source.created" => BankAccountOrCardOrSource,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerSourceCreated = "customer.source.created" => BankAccountOrCardOrSource,
     /// Occurs whenever a source is removed from a customer.
-    CustomerSourceDeleted = "customer.source.deleted" => BankAccountOrCardOrSource,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerSourceDeleted = "customer.source.deleted" => BankAccountOrCardOrSource,
     /// Occurs whenever a card or source will expire at the end of the month. This event only works with legacy integrations using Card or Source objects. If you use the PaymentMethod API, this event won't occur.
-    CustomerSourceExpiring = "customer.source.expiring" => CardOrSource,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerSourceExpiring = "customer.source.expiring" => CardOrSource,
     /// Occurs whenever a source's details are changed.
-    CustomerSourceUpdated = "customer.source.updated" => BankAccountOrCardOrSource,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerSourceUpdated = "customer.source.updated" => BankAccountOrCardOrSource,
     /// Occurs whenever a customer is signed up for a new plan.
-    CustomerSubscriptionCreated = "customer.subscription.created" => Subscription,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerSubscriptionCreated = "customer.subscription.created" => Subscription,
     /// Occurs whenever a customer's subscription ends.
-    CustomerSubscriptionDeleted = "customer.subscription.deleted" => Subscription,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerSubscriptionDeleted = "customer.subscription.deleted" => Subscription,
     /// Occurs whenever a customer's subscription is paused. Only applies when subscriptions enter `status=paused`, not when [payment collection](https://docs.stripe.com/billing/subscriptions/pause) is paused.
-    CustomerSubscriptionPaused = "customer.subscription.paused" => Subscription,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerSubscriptionPaused = "customer.subscription.paused" => Subscription,
     /// Occurs whenever a customer's subscription's pending update is applied, and the subscription is updated.
-    CustomerSubscriptionPendingUpdateApplied = "customer.subscription.pending_update_applied" => Subscription,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerSubscriptionPendingUpdateApplied = "customer.subscription.pending_update_applied" => Subscription,
     /// Occurs whenever a customer's subscription's pending update expires before the related invoice is paid.
-    CustomerSubscriptionPendingUpdateExpired = "customer.subscription.pending_update_expired" => Subscription,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerSubscriptionPendingUpdateExpired = "customer.subscription.pending_update_expired" => Subscription,
     /// Occurs whenever a customer's subscription is no longer paused. Only applies when a `status=paused` subscription is [resumed](https://docs.stripe.com/api/subscriptions/resume), not when [payment collection](https://docs.stripe.com/billing/subscriptions/pause) is resumed.
-    CustomerSubscriptionResumed = "customer.subscription.resumed" => Subscription,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerSubscriptionResumed = "customer.subscription.resumed" => Subscription,
     /// Occurs three days before a subscription's trial period is scheduled to end, or immediately when a trial is ended early (for example, with `trial_end=now` or when a Customer Portal plan change ends a trial). If a trial is shortened so that fewer than three days remain, this event can fire immediately, including during the same transaction that collects payment. Before sending payment-reminder communications from this webhook, check the subscription status and latest invoice to determine whether payment has already been collected.
-    CustomerSubscriptionTrialWillEnd = "customer.subscription.trial_will_end" => Subscription,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerSubscriptionTrialWillEnd = "customer.subscription.trial_will_end" => Subscription,
     /// Occurs whenever a subscription changes (e.g., switching from one plan to another, or changing the status from trial to active).
-    CustomerSubscriptionUpdated = "customer.subscription.updated" => Subscription,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] CustomerSubscriptionUpdated = "customer.subscription.updated" => Subscription,
     /// Occurs whenever a tax ID is created for a customer.
-    CustomerTaxIdCreated = "customer.tax_id.created" => TaxId,
+    [any(feature = "models", feature = "models-payments")] CustomerTaxIdCreated = "customer.tax_id.created" => TaxId,
     /// Occurs whenever a tax ID is deleted from a customer.
-    CustomerTaxIdDeleted = "customer.tax_id.deleted" => TaxId,
+    [any(feature = "models", feature = "models-payments")] CustomerTaxIdDeleted = "customer.tax_id.deleted" => TaxId,
     /// Occurs whenever a customer's tax ID is updated.
-    CustomerTaxIdUpdated = "customer.tax_id.updated" => TaxId,
+    [any(feature = "models", feature = "models-payments")] CustomerTaxIdUpdated = "customer.tax_id.updated" => TaxId,
     /// Occurs whenever any property of a customer changes.
-    CustomerUpdated = "customer.updated" => Customer,
+    [any(feature = "models", feature = "models-payments")] CustomerUpdated = "customer.updated" => Customer,
     /// Occurs whenever a new customer cash balance transactions is created.
-    CustomerCashBalanceTransactionCreated = "customer_cash_balance_transaction.created" => CustomerCashBalanceTransaction,
+    [feature = "models"] CustomerCashBalanceTransactionCreated = "customer_cash_balance_transaction.created" => CustomerCashBalanceTransaction,
     /// Occurs whenever a customer's entitlements change.
-    EntitlementsActiveEntitlementSummaryUpdated = "entitlements.active_entitlement_summary.updated" => EntitlementsActiveEntitlementSummary,
+    [feature = "models"] EntitlementsActiveEntitlementSummaryUpdated = "entitlements.active_entitlement_summary.updated" => EntitlementsActiveEntitlementSummary,
     /// Occurs whenever a new Stripe-generated file is available for your account.
-    FileCreated = "file.created" => File,
+    [feature = "models"] FileCreated = "file.created" => File,
     /// Occurs when a Financial Connections account's account numbers are updated.
-    FinancialConnectionsAccountAccountNumbersUpdated = "financial_connections.account.account_numbers_updated" => FinancialConnectionsAccount,
+    [feature = "models"] FinancialConnectionsAccountAccountNumbersUpdated = "financial_connections.account.account_numbers_updated" => FinancialConnectionsAccount,
     /// Occurs when a new Financial Connections account is created.
-    FinancialConnectionsAccountCreated = "financial_connections.account.created" => FinancialConnectionsAccount,
+    [feature = "models"] FinancialConnectionsAccountCreated = "financial_connections.account.created" => FinancialConnectionsAccount,
     /// Occurs when a Financial Connections account's status is updated from `active` to `inactive`.
-    FinancialConnectionsAccountDeactivated = "financial_connections.account.deactivated" => FinancialConnectionsAccount,
+    [feature = "models"] FinancialConnectionsAccountDeactivated = "financial_connections.account.deactivated" => FinancialConnectionsAccount,
     /// Occurs when a Financial Connections account is disconnected.
-    FinancialConnectionsAccountDisconnected = "financial_connections.account.disconnected" => FinancialConnectionsAccount,
+    [feature = "models"] FinancialConnectionsAccountDisconnected = "financial_connections.account.disconnected" => FinancialConnectionsAccount,
     /// Occurs when a Financial Connections account’s `expected_deactivation_date` changes.
-    FinancialConnectionsAccountExpectedDeactivationDateUpdated = "financial_connections.account.expected_deactivation_date_updated" => FinancialConnectionsAccount,
+    [feature = "models"] FinancialConnectionsAccountExpectedDeactivationDateUpdated = "financial_connections.account.expected_deactivation_date_updated" => FinancialConnectionsAccount,
     /// Occurs when a Financial Connections account's status is updated from `inactive` to `active`.
-    FinancialConnectionsAccountReactivated = "financial_connections.account.reactivated" => FinancialConnectionsAccount,
+    [feature = "models"] FinancialConnectionsAccountReactivated = "financial_connections.account.reactivated" => FinancialConnectionsAccount,
     /// Occurs when an Account’s `balance_refresh` status transitions from `pending` to either `succeeded` or `failed`.
-    FinancialConnectionsAccountRefreshedBalance = "financial_connections.account.refreshed_balance" => FinancialConnectionsAccount,
+    [feature = "models"] FinancialConnectionsAccountRefreshedBalance = "financial_connections.account.refreshed_balance" => FinancialConnectionsAccount,
     /// Occurs when an Account’s `ownership_refresh` status transitions from `pending` to either `succeeded` or `failed`.
-    FinancialConnectionsAccountRefreshedOwnership = "financial_connections.account.refreshed_ownership" => FinancialConnectionsAccount,
+    [feature = "models"] FinancialConnectionsAccountRefreshedOwnership = "financial_connections.account.refreshed_ownership" => FinancialConnectionsAccount,
     /// Occurs when an Account’s `transaction_refresh` status transitions from `pending` to either `succeeded` or `failed`.
-    FinancialConnectionsAccountRefreshedTransactions = "financial_connections.account.refreshed_transactions" => FinancialConnectionsAccount,
+    [feature = "models"] FinancialConnectionsAccountRefreshedTransactions = "financial_connections.account.refreshed_transactions" => FinancialConnectionsAccount,
     /// Occurs when the supported_payment_method_types array on a Financial Connections account changes.
-    FinancialConnectionsAccountSupportedPaymentMethodTypesUpdated = "financial_connections.account.supported_payment_method_types_updated" => FinancialConnectionsAccount,
+    [feature = "models"] FinancialConnectionsAccountSupportedPaymentMethodTypesUpdated = "financial_connections.account.supported_payment_method_types_updated" => FinancialConnectionsAccount,
     /// Occurs when an Account’s tokenized account number is about to expire.
-    FinancialConnectionsAccountUpcomingAccountNumberExpiry = "financial_connections.account.upcoming_account_number_expiry" => FinancialConnectionsAccount,
+    [feature = "models"] FinancialConnectionsAccountUpcomingAccountNumberExpiry = "financial_connections.account.upcoming_account_number_expiry" => FinancialConnectionsAccount,
     /// Occurs when a Financial Connections account is about to become `inactive`.
-    FinancialConnectionsAccountUpcomingDeactivation = "financial_connections.account.upcoming_deactivation" => FinancialConnectionsAccount,
+    [feature = "models"] FinancialConnectionsAccountUpcomingDeactivation = "financial_connections.account.upcoming_deactivation" => FinancialConnectionsAccount,
     /// Occurs when a Financial Connections authorization’s `expected_deactivation_date` changes.
-    FinancialConnectionsAuthorizationExpectedDeactivationDateUpdated = "financial_connections.authorization.expected_deactivation_date_updated" => FinancialConnectionsAuthorization,
+    [feature = "models"] FinancialConnectionsAuthorizationExpectedDeactivationDateUpdated = "financial_connections.authorization.expected_deactivation_date_updated" => FinancialConnectionsAuthorization,
     /// Occurs when a Financial Connections authorization is about to become `inactive`.
-    FinancialConnectionsAuthorizationUpcomingDeactivation = "financial_connections.authorization.upcoming_deactivation" => FinancialConnectionsAuthorization,
+    [feature = "models"] FinancialConnectionsAuthorizationUpcomingDeactivation = "financial_connections.authorization.upcoming_deactivation" => FinancialConnectionsAuthorization,
     /// Occurs whenever a VerificationSession is canceled
-    IdentityVerificationSessionCanceled = "identity.verification_session.canceled" => IdentityVerificationSession,
+    [feature = "models"] IdentityVerificationSessionCanceled = "identity.verification_session.canceled" => IdentityVerificationSession,
     /// Occurs whenever a VerificationSession is created
-    IdentityVerificationSessionCreated = "identity.verification_session.created" => IdentityVerificationSession,
+    [feature = "models"] IdentityVerificationSessionCreated = "identity.verification_session.created" => IdentityVerificationSession,
     /// Occurs whenever a VerificationSession transitions to processing
-    IdentityVerificationSessionProcessing = "identity.verification_session.processing" => IdentityVerificationSession,
+    [feature = "models"] IdentityVerificationSessionProcessing = "identity.verification_session.processing" => IdentityVerificationSession,
     /// Occurs whenever a VerificationSession is redacted.
-    IdentityVerificationSessionRedacted = "identity.verification_session.redacted" => IdentityVerificationSession,
+    [feature = "models"] IdentityVerificationSessionRedacted = "identity.verification_session.redacted" => IdentityVerificationSession,
     /// Occurs whenever a VerificationSession transitions to require user input
-    IdentityVerificationSessionRequiresInput = "identity.verification_session.requires_input" => IdentityVerificationSession,
+    [feature = "models"] IdentityVerificationSessionRequiresInput = "identity.verification_session.requires_input" => IdentityVerificationSession,
     /// Occurs whenever a VerificationSession transitions to verified
-    IdentityVerificationSessionVerified = "identity.verification_session.verified" => IdentityVerificationSession,
+    [feature = "models"] IdentityVerificationSessionVerified = "identity.verification_session.verified" => IdentityVerificationSession,
     /// Occurs whenever a new invoice is created. To learn how webhooks can be used with this event, and how they can affect it, see [Using Webhooks with Subscriptions](https://docs.stripe.com/subscriptions/webhooks).
-    InvoiceCreated = "invoice.created" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoiceCreated = "invoice.created" => Invoice,
     /// Occurs whenever a draft invoice is deleted. Note: This event is not sent for [invoice previews](https://docs.stripe.com/api/invoices/create_preview).
-    InvoiceDeleted = "invoice.deleted" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoiceDeleted = "invoice.deleted" => Invoice,
     /// Occurs whenever a draft invoice cannot be finalized. See the invoice’s [last finalization error](https://docs.stripe.com/api/invoices/object#invoice_object-last_finalization_error) for details.
-    InvoiceFinalizationFailed = "invoice.finalization_failed" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoiceFinalizationFailed = "invoice.finalization_failed" => Invoice,
     /// Occurs whenever a draft invoice is finalized and updated to be an open invoice.
-    InvoiceFinalized = "invoice.finalized" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoiceFinalized = "invoice.finalized" => Invoice,
     /// Occurs whenever an invoice is marked uncollectible.
-    InvoiceMarkedUncollectible = "invoice.marked_uncollectible" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoiceMarkedUncollectible = "invoice.marked_uncollectible" => Invoice,
     /// Occurs X number of days after an invoice becomes due&mdash;where X is determined by Automations
-    InvoiceOverdue = "invoice.overdue" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoiceOverdue = "invoice.overdue" => Invoice,
     /// Occurs when an invoice transitions to paid with a non-zero amount_overpaid.
-    InvoiceOverpaid = "invoice.overpaid" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoiceOverpaid = "invoice.overpaid" => Invoice,
     /// Occurs whenever an invoice payment attempt succeeds or an invoice is marked as paid out-of-band.
-    InvoicePaid = "invoice.paid" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoicePaid = "invoice.paid" => Invoice,
     /// Occurs whenever an invoice payment attempt requires further user action to complete.
-    InvoicePaymentActionRequired = "invoice.payment_action_required" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoicePaymentActionRequired = "invoice.payment_action_required" => Invoice,
     /// Occurs when an invoice requires a payment using a payment method that cannot be processed by Stripe.
-    InvoicePaymentAttemptRequired = "invoice.payment_attempt_required" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoicePaymentAttemptRequired = "invoice.payment_attempt_required" => Invoice,
     /// Occurs whenever an invoice payment attempt fails, due to either a declined payment, including soft decline, or to the lack of a stored payment method.
-    InvoicePaymentFailed = "invoice.payment_failed" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoicePaymentFailed = "invoice.payment_failed" => Invoice,
     /// Occurs whenever an invoice payment attempt succeeds.
-    InvoicePaymentSucceeded = "invoice.payment_succeeded" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoicePaymentSucceeded = "invoice.payment_succeeded" => Invoice,
     /// Occurs whenever an invoice email is sent out.
-    InvoiceSent = "invoice.sent" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoiceSent = "invoice.sent" => Invoice,
     /// Occurs X number of days before a subscription is scheduled to create an invoice that is automatically charged&mdash;where X is determined by your [subscriptions settings](https://dashboard.stripe.com/account/billing/automatic). Note: The received `Invoice` object will not have an invoice ID.
-    InvoiceUpcoming = "invoice.upcoming" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoiceUpcoming = "invoice.upcoming" => Invoice,
     /// Occurs whenever an invoice changes (e.g., the invoice amount).
-    InvoiceUpdated = "invoice.updated" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoiceUpdated = "invoice.updated" => Invoice,
     /// Occurs whenever an invoice is voided.
-    InvoiceVoided = "invoice.voided" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoiceVoided = "invoice.voided" => Invoice,
     /// Occurs X number of days before an invoice becomes due&mdash;where X is determined by Automations
-    InvoiceWillBeDue = "invoice.will_be_due" => Invoice,
+    [any(feature = "models", feature = "models-billing")] InvoiceWillBeDue = "invoice.will_be_due" => Invoice,
     /// Occurs when an InvoicePayment is successfully paid.
-    InvoicePaymentPaid = "invoice_payment.paid" => InvoicePayment,
+    [any(feature = "models", feature = "models-billing")] InvoicePaymentPaid = "invoice_payment.paid" => InvoicePayment,
     /// Occurs whenever an invoice item is created.
-    InvoiceitemCreated = "invoiceitem.created" => InvoiceItem,
+    [any(feature = "models", feature = "models-billing")] InvoiceitemCreated = "invoiceitem.created" => InvoiceItem,
     /// Occurs whenever an invoice item is deleted.
-    InvoiceitemDeleted = "invoiceitem.deleted" => InvoiceItem,
+    [any(feature = "models", feature = "models-billing")] InvoiceitemDeleted = "invoiceitem.deleted" => InvoiceItem,
     /// Occurs whenever an authorization is created.
-    IssuingAuthorizationCreated = "issuing_authorization.created" => IssuingAuthorization,
+    [feature = "models"] IssuingAuthorizationCreated = "issuing_authorization.created" => IssuingAuthorization,
     /// Represents a synchronous request for authorization, see [Using your integration to handle authorization requests](https://docs.stripe.com/issuing/purchases/authorizations#authorization-handling).
-    IssuingAuthorizationRequest = "issuing_authorization.request" => IssuingAuthorization,
+    [feature = "models"] IssuingAuthorizationRequest = "issuing_authorization.request" => IssuingAuthorization,
     /// Occurs whenever an authorization is updated.
-    IssuingAuthorizationUpdated = "issuing_authorization.updated" => IssuingAuthorization,
+    [feature = "models"] IssuingAuthorizationUpdated = "issuing_authorization.updated" => IssuingAuthorization,
     /// Occurs whenever a card is created.
-    IssuingCardCreated = "issuing_card.created" => IssuingCard,
+    [feature = "models"] IssuingCardCreated = "issuing_card.created" => IssuingCard,
     /// Occurs whenever a card is updated.
-    IssuingCardUpdated = "issuing_card.updated" => IssuingCard,
+    [feature = "models"] IssuingCardUpdated = "issuing_card.updated" => IssuingCard,
     /// Occurs whenever a cardholder is created.
-    IssuingCardholderCreated = "issuing_cardholder.created" => IssuingCardholder,
+    [feature = "models"] IssuingCardholderCreated = "issuing_cardholder.created" => IssuingCardholder,
     /// Occurs whenever a cardholder is updated.
-    IssuingCardholderUpdated = "issuing_cardholder.updated" => IssuingCardholder,
+    [feature = "models"] IssuingCardholderUpdated = "issuing_cardholder.updated" => IssuingCardholder,
     /// Occurs whenever a dispute is won, lost or expired.
-    IssuingDisputeClosed = "issuing_dispute.closed" => IssuingDispute,
+    [feature = "models"] IssuingDisputeClosed = "issuing_dispute.closed" => IssuingDispute,
     /// Occurs whenever a dispute is created.
-    IssuingDisputeCreated = "issuing_dispute.created" => IssuingDispute,
+    [feature = "models"] IssuingDisputeCreated = "issuing_dispute.created" => IssuingDispute,
     /// Occurs whenever funds are reinstated to your account for an Issuing dispute.
-    IssuingDisputeFundsReinstated = "issuing_dispute.funds_reinstated" => IssuingDispute,
+    [feature = "models"] IssuingDisputeFundsReinstated = "issuing_dispute.funds_reinstated" => IssuingDispute,
     /// Occurs whenever funds are deducted from your account for an Issuing dispute.
-    IssuingDisputeFundsRescinded = "issuing_dispute.funds_rescinded" => IssuingDispute,
+    [feature = "models"] IssuingDisputeFundsRescinded = "issuing_dispute.funds_rescinded" => IssuingDispute,
     /// Occurs whenever a dispute is submitted.
-    IssuingDisputeSubmitted = "issuing_dispute.submitted" => IssuingDispute,
+    [feature = "models"] IssuingDisputeSubmitted = "issuing_dispute.submitted" => IssuingDispute,
     /// Occurs whenever a dispute is updated.
-    IssuingDisputeUpdated = "issuing_dispute.updated" => IssuingDispute,
+    [feature = "models"] IssuingDisputeUpdated = "issuing_dispute.updated" => IssuingDispute,
     /// Occurs whenever a personalization design is activated following the activation of the physical bundle that belongs to it.
-    IssuingPersonalizationDesignActivated = "issuing_personalization_design.activated" => IssuingPersonalizationDesign,
+    [feature = "models"] IssuingPersonalizationDesignActivated = "issuing_personalization_design.activated" => IssuingPersonalizationDesign,
     /// Occurs whenever a personalization design is deactivated following the deactivation of the physical bundle that belongs to it.
-    IssuingPersonalizationDesignDeactivated = "issuing_personalization_design.deactivated" => IssuingPersonalizationDesign,
+    [feature = "models"] IssuingPersonalizationDesignDeactivated = "issuing_personalization_design.deactivated" => IssuingPersonalizationDesign,
     /// Occurs whenever a personalization design is rejected by design review.
-    IssuingPersonalizationDesignRejected = "issuing_personalization_design.rejected" => IssuingPersonalizationDesign,
+    [feature = "models"] IssuingPersonalizationDesignRejected = "issuing_personalization_design.rejected" => IssuingPersonalizationDesign,
     /// Occurs whenever a personalization design is updated.
-    IssuingPersonalizationDesignUpdated = "issuing_personalization_design.updated" => IssuingPersonalizationDesign,
+    [feature = "models"] IssuingPersonalizationDesignUpdated = "issuing_personalization_design.updated" => IssuingPersonalizationDesign,
     /// Occurs whenever an issuing digital wallet token is created.
-    IssuingTokenCreated = "issuing_token.created" => IssuingToken,
+    [feature = "models"] IssuingTokenCreated = "issuing_token.created" => IssuingToken,
     /// Occurs whenever an issuing digital wallet token is updated.
-    IssuingTokenUpdated = "issuing_token.updated" => IssuingToken,
+    [feature = "models"] IssuingTokenUpdated = "issuing_token.updated" => IssuingToken,
     /// Occurs whenever an issuing transaction is created.
-    IssuingTransactionCreated = "issuing_transaction.created" => IssuingTransaction,
+    [feature = "models"] IssuingTransactionCreated = "issuing_transaction.created" => IssuingTransaction,
     /// Occurs whenever an issuing transaction is updated with receipt data.
-    IssuingTransactionPurchaseDetailsReceiptUpdated = "issuing_transaction.purchase_details_receipt_updated" => IssuingTransaction,
+    [feature = "models"] IssuingTransactionPurchaseDetailsReceiptUpdated = "issuing_transaction.purchase_details_receipt_updated" => IssuingTransaction,
     /// Occurs whenever an issuing transaction is updated.
-    IssuingTransactionUpdated = "issuing_transaction.updated" => IssuingTransaction,
+    [feature = "models"] IssuingTransactionUpdated = "issuing_transaction.updated" => IssuingTransaction,
     /// Occurs whenever a Mandate is updated.
-    MandateUpdated = "mandate.updated" => Mandate,
+    [any(feature = "models", feature = "models-payments")] MandateUpdated = "mandate.updated" => Mandate,
     /// Occurs when a PaymentIntent has funds to be captured. Check the `amount_capturable` property on the PaymentIntent to determine the amount that can be captured. You may capture the PaymentIntent with an `amount_to_capture` value up to the specified amount. [Learn more about capturing PaymentIntents.](https://docs.stripe.com/api/payment_intents/capture)
-    PaymentIntentAmountCapturableUpdated = "payment_intent.amount_capturable_updated" => PaymentIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PaymentIntentAmountCapturableUpdated = "payment_intent.amount_capturable_updated" => PaymentIntent,
     /// Occurs when a PaymentIntent is canceled.
-    PaymentIntentCanceled = "payment_intent.canceled" => PaymentIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PaymentIntentCanceled = "payment_intent.canceled" => PaymentIntent,
     /// Occurs when a new PaymentIntent is created.
-    PaymentIntentCreated = "payment_intent.created" => PaymentIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PaymentIntentCreated = "payment_intent.created" => PaymentIntent,
     /// Occurs when funds are applied to a customer_balance PaymentIntent and the 'amount_remaining' changes.
-    PaymentIntentPartiallyFunded = "payment_intent.partially_funded" => PaymentIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PaymentIntentPartiallyFunded = "payment_intent.partially_funded" => PaymentIntent,
     /// Occurs when a PaymentIntent has failed the attempt to create a payment method or a payment.
-    PaymentIntentPaymentFailed = "payment_intent.payment_failed" => PaymentIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PaymentIntentPaymentFailed = "payment_intent.payment_failed" => PaymentIntent,
     /// Occurs when a PaymentIntent has started processing.
-    PaymentIntentProcessing = "payment_intent.processing" => PaymentIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PaymentIntentProcessing = "payment_intent.processing" => PaymentIntent,
     /// Occurs when a PaymentIntent transitions to requires_action state
-    PaymentIntentRequiresAction = "payment_intent.requires_action" => PaymentIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PaymentIntentRequiresAction = "payment_intent.requires_action" => PaymentIntent,
     /// Occurs when a PaymentIntent has successfully completed payment.
-    PaymentIntentSucceeded = "payment_intent.succeeded" => PaymentIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PaymentIntentSucceeded = "payment_intent.succeeded" => PaymentIntent,
     /// Occurs when a payment link is created.
-    PaymentLinkCreated = "payment_link.created" => PaymentLink,
+    [feature = "models"] PaymentLinkCreated = "payment_link.created" => PaymentLink,
     /// Occurs when a payment link is updated.
-    PaymentLinkUpdated = "payment_link.updated" => PaymentLink,
+    [feature = "models"] PaymentLinkUpdated = "payment_link.updated" => PaymentLink,
     /// Occurs whenever a new payment method is attached to a customer.
-    PaymentMethodAttached = "payment_method.attached" => PaymentMethod,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PaymentMethodAttached = "payment_method.attached" => PaymentMethod,
     /// Occurs whenever a payment method's details are automatically updated by the network.
-    PaymentMethodAutomaticallyUpdated = "payment_method.automatically_updated" => PaymentMethod,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PaymentMethodAutomaticallyUpdated = "payment_method.automatically_updated" => PaymentMethod,
     /// Occurs whenever a payment method is detached from a customer.
-    PaymentMethodDetached = "payment_method.detached" => PaymentMethod,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PaymentMethodDetached = "payment_method.detached" => PaymentMethod,
     /// Occurs whenever a payment method is updated via the [PaymentMethod update API](https://docs.stripe.com/api/payment_methods/update).
-    PaymentMethodUpdated = "payment_method.updated" => PaymentMethod,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PaymentMethodUpdated = "payment_method.updated" => PaymentMethod,
     /// Occurs whenever a payout is canceled.
-    PayoutCanceled = "payout.canceled" => Payout,
+    [feature = "models"] PayoutCanceled = "payout.canceled" => Payout,
     /// Occurs whenever a payout is created.
-    PayoutCreated = "payout.created" => Payout,
+    [feature = "models"] PayoutCreated = "payout.created" => Payout,
     /// Occurs whenever a payout attempt fails.
-    PayoutFailed = "payout.failed" => Payout,
+    [feature = "models"] PayoutFailed = "payout.failed" => Payout,
     /// Occurs whenever a payout is *expected* to be available in the destination account. If the payout fails, a `payout.failed` notification is also sent, at a later time.
-    PayoutPaid = "payout.paid" => Payout,
+    [feature = "models"] PayoutPaid = "payout.paid" => Payout,
     /// Occurs whenever balance transactions paid out in an automatic payout can be queried.
-    PayoutReconciliationCompleted = "payout.reconciliation_completed" => Payout,
+    [feature = "models"] PayoutReconciliationCompleted = "payout.reconciliation_completed" => Payout,
     /// Occurs whenever a payout is updated.
-    PayoutUpdated = "payout.updated" => Payout,
+    [feature = "models"] PayoutUpdated = "payout.updated" => Payout,
     /// Occurs whenever a person associated with an account is created.
-    PersonCreated = "person.created" => Person,
+    [any(feature = "models", feature = "models-payments")] PersonCreated = "person.created" => Person,
     /// Occurs whenever a person associated with an account is deleted.
-    PersonDeleted = "person.deleted" => Person,
+    [any(feature = "models", feature = "models-payments")] PersonDeleted = "person.deleted" => Person,
     /// Occurs whenever a person associated with an account is updated.
-    PersonUpdated = "person.updated" => Person,
+    [any(feature = "models", feature = "models-payments")] PersonUpdated = "person.updated" => Person,
     /// Occurs whenever a plan is created.
-    PlanCreated = "plan.created" => Plan,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PlanCreated = "plan.created" => Plan,
     /// Occurs whenever a plan is deleted.
-    PlanDeleted = "plan.deleted" => Plan,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PlanDeleted = "plan.deleted" => Plan,
     /// Occurs whenever a plan is updated.
-    PlanUpdated = "plan.updated" => Plan,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PlanUpdated = "plan.updated" => Plan,
     /// Occurs whenever a price is created.
-    PriceCreated = "price.created" => Price,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PriceCreated = "price.created" => Price,
     /// Occurs whenever a price is deleted.
-    PriceDeleted = "price.deleted" => Price,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PriceDeleted = "price.deleted" => Price,
     /// Occurs whenever a price is updated.
-    PriceUpdated = "price.updated" => Price,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] PriceUpdated = "price.updated" => Price,
     /// Occurs whenever a product is created.
-    ProductCreated = "product.created" => Product,
+    [any(feature = "models", feature = "models-billing")] ProductCreated = "product.created" => Product,
     /// Occurs whenever a product is deleted.
-    ProductDeleted = "product.deleted" => Product,
+    [any(feature = "models", feature = "models-billing")] ProductDeleted = "product.deleted" => Product,
     /// Occurs whenever a product is updated.
-    ProductUpdated = "product.updated" => Product,
+    [any(feature = "models", feature = "models-billing")] ProductUpdated = "product.updated" => Product,
     /// Occurs whenever a promotion code is created.
-    PromotionCodeCreated = "promotion_code.created" => PromotionCode,
+    [any(feature = "models", feature = "models-billing")] PromotionCodeCreated = "promotion_code.created" => PromotionCode,
     /// Occurs whenever a promotion code is updated.
-    PromotionCodeUpdated = "promotion_code.updated" => PromotionCode,
+    [any(feature = "models", feature = "models-billing")] PromotionCodeUpdated = "promotion_code.updated" => PromotionCode,
     /// Occurs whenever a quote is accepted.
-    QuoteAccepted = "quote.accepted" => Quote,
+    [any(feature = "models", feature = "models-billing")] QuoteAccepted = "quote.accepted" => Quote,
     /// Occurs whenever a quote is canceled.
-    QuoteCanceled = "quote.canceled" => Quote,
+    [any(feature = "models", feature = "models-billing")] QuoteCanceled = "quote.canceled" => Quote,
     /// Occurs whenever a quote is created.
-    QuoteCreated = "quote.created" => Quote,
+    [any(feature = "models", feature = "models-billing")] QuoteCreated = "quote.created" => Quote,
     /// Occurs whenever a quote is finalized.
-    QuoteFinalized = "quote.finalized" => Quote,
+    [any(feature = "models", feature = "models-billing")] QuoteFinalized = "quote.finalized" => Quote,
     /// Occurs whenever an early fraud warning is created.
-    RadarEarlyFraudWarningCreated = "radar.early_fraud_warning.created" => RadarEarlyFraudWarning,
+    [any(feature = "models", feature = "models-payments")] RadarEarlyFraudWarningCreated = "radar.early_fraud_warning.created" => RadarEarlyFraudWarning,
     /// Occurs whenever an early fraud warning is updated.
-    RadarEarlyFraudWarningUpdated = "radar.early_fraud_warning.updated" => RadarEarlyFraudWarning,
+    [any(feature = "models", feature = "models-payments")] RadarEarlyFraudWarningUpdated = "radar.early_fraud_warning.updated" => RadarEarlyFraudWarning,
     /// Occurs whenever a refund is created.
-    RefundCreated = "refund.created" => Refund,
+    [any(feature = "models", feature = "models-payments")] RefundCreated = "refund.created" => Refund,
     /// Occurs whenever a refund has failed.
-    RefundFailed = "refund.failed" => Refund,
+    [any(feature = "models", feature = "models-payments")] RefundFailed = "refund.failed" => Refund,
     /// Occurs whenever a refund is updated.
-    RefundUpdated = "refund.updated" => Refund,
+    [any(feature = "models", feature = "models-payments")] RefundUpdated = "refund.updated" => Refund,
     /// Occurs whenever a requested `ReportRun` failed to complete.
-    ReportingReportRunFailed = "reporting.report_run.failed" => ReportingReportRun,
+    [feature = "models"] ReportingReportRunFailed = "reporting.report_run.failed" => ReportingReportRun,
     /// Occurs whenever a requested `ReportRun` completed successfully.
-    ReportingReportRunSucceeded = "reporting.report_run.succeeded" => ReportingReportRun,
+    [feature = "models"] ReportingReportRunSucceeded = "reporting.report_run.succeeded" => ReportingReportRun,
     /// Occurs whenever a `ReportType` is updated (typically to indicate that a new day's data has come available).
-    ReportingReportTypeUpdated = "reporting.report_type.updated" => ReportingReportType,
+    [feature = "models"] ReportingReportTypeUpdated = "reporting.report_type.updated" => ReportingReportType,
     /// Occurs when a reserve hold is created.
-    ReserveHoldCreated = "reserve.hold.created" => ReserveHold,
+    [feature = "models"] ReserveHoldCreated = "reserve.hold.created" => ReserveHold,
     /// Occurs when a reserve hold is updated.
-    ReserveHoldUpdated = "reserve.hold.updated" => ReserveHold,
+    [feature = "models"] ReserveHoldUpdated = "reserve.hold.updated" => ReserveHold,
     /// Occurs when a reserve plan is created.
-    ReservePlanCreated = "reserve.plan.created" => ReservePlan,
+    [feature = "models"] ReservePlanCreated = "reserve.plan.created" => ReservePlan,
     /// Occurs when a reserve plan is disabled.
-    ReservePlanDisabled = "reserve.plan.disabled" => ReservePlan,
+    [feature = "models"] ReservePlanDisabled = "reserve.plan.disabled" => ReservePlan,
     /// Occurs when a reserve plan expires.
-    ReservePlanExpired = "reserve.plan.expired" => ReservePlan,
+    [feature = "models"] ReservePlanExpired = "reserve.plan.expired" => ReservePlan,
     /// Occurs when a reserve plan is updated.
-    ReservePlanUpdated = "reserve.plan.updated" => ReservePlan,
+    [feature = "models"] ReservePlanUpdated = "reserve.plan.updated" => ReservePlan,
     /// Occurs when a reserve release is created.
-    ReserveReleaseCreated = "reserve.release.created" => ReserveRelease,
+    [feature = "models"] ReserveReleaseCreated = "reserve.release.created" => ReserveRelease,
     /// Occurs whenever a review is closed. The review's `reason` field indicates why: `approved`, `disputed`, `refunded`, `refunded_as_fraud`, or `canceled`.
-    ReviewClosed = "review.closed" => Review,
+    [any(feature = "models", feature = "models-payments")] ReviewClosed = "review.closed" => Review,
     /// Occurs whenever a review is opened.
-    ReviewOpened = "review.opened" => Review,
+    [any(feature = "models", feature = "models-payments")] ReviewOpened = "review.opened" => Review,
     /// Occurs when a SetupIntent is canceled.
-    SetupIntentCanceled = "setup_intent.canceled" => SetupIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] SetupIntentCanceled = "setup_intent.canceled" => SetupIntent,
     /// Occurs when a new SetupIntent is created.
-    SetupIntentCreated = "setup_intent.created" => SetupIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] SetupIntentCreated = "setup_intent.created" => SetupIntent,
     /// Occurs when a SetupIntent is in requires_action state.
-    SetupIntentRequiresAction = "setup_intent.requires_action" => SetupIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] SetupIntentRequiresAction = "setup_intent.requires_action" => SetupIntent,
     /// Occurs when a SetupIntent has failed the attempt to setup a payment method.
-    SetupIntentSetupFailed = "setup_intent.setup_failed" => SetupIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] SetupIntentSetupFailed = "setup_intent.setup_failed" => SetupIntent,
     /// Occurs when an SetupIntent has successfully setup a payment method.
-    SetupIntentSucceeded = "setup_intent.succeeded" => SetupIntent,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] SetupIntentSucceeded = "setup_intent.succeeded" => SetupIntent,
     /// Occurs whenever a Sigma scheduled query run finishes.
-    SigmaScheduledQueryRunCreated = "sigma.scheduled_query_run.created" => SigmaScheduledQueryRun,
+    [feature = "models"] SigmaScheduledQueryRunCreated = "sigma.scheduled_query_run.created" => SigmaScheduledQueryRun,
     /// Occurs whenever a source is canceled.
-    SourceCanceled = "source.canceled" => Source,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] SourceCanceled = "source.canceled" => Source,
     /// Occurs whenever a source transitions to chargeable.
-    SourceChargeable = "source.chargeable" => Source,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] SourceChargeable = "source.chargeable" => Source,
     /// Occurs whenever a source fails.
-    SourceFailed = "source.failed" => Source,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] SourceFailed = "source.failed" => Source,
     /// Occurs whenever a source mandate notification method is set to manual.
-    SourceMandateNotification = "source.mandate_notification" => SourceMandateNotification,
+    [feature = "models"] SourceMandateNotification = "source.mandate_notification" => SourceMandateNotification,
     /// Occurs whenever the refund attributes are required on a receiver source to process a refund or a mispayment.
-    SourceRefundAttributesRequired = "source.refund_attributes_required" => Source,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] SourceRefundAttributesRequired = "source.refund_attributes_required" => Source,
     /// Occurs whenever a source transaction is created.
-    SourceTransactionCreated = "source.transaction.created" => SourceTransaction,
+    [feature = "models"] SourceTransactionCreated = "source.transaction.created" => SourceTransaction,
     /// Occurs whenever a source transaction is updated.
-    SourceTransactionUpdated = "source.transaction.updated" => SourceTransaction,
+    [feature = "models"] SourceTransactionUpdated = "source.transaction.updated" => SourceTransaction,
     /// Occurs whenever a subscription schedule is canceled due to the underlying subscription being canceled because of delinquency.
-    SubscriptionScheduleAborted = "subscription_schedule.aborted" => SubscriptionSchedule,
+    [any(feature = "models", feature = "models-billing")] SubscriptionScheduleAborted = "subscription_schedule.aborted" => SubscriptionSchedule,
     /// Occurs whenever a subscription schedule is canceled.
-    SubscriptionScheduleCanceled = "subscription_schedule.canceled" => SubscriptionSchedule,
+    [any(feature = "models", feature = "models-billing")] SubscriptionScheduleCanceled = "subscription_schedule.canceled" => SubscriptionSchedule,
     /// Occurs whenever a new subscription schedule is completed.
-    SubscriptionScheduleCompleted = "subscription_schedule.completed" => SubscriptionSchedule,
+    [any(feature = "models", feature = "models-billing")] SubscriptionScheduleCompleted = "subscription_schedule.completed" => SubscriptionSchedule,
     /// Occurs whenever a new subscription schedule is created.
-    SubscriptionScheduleCreated = "subscription_schedule.created" => SubscriptionSchedule,
+    [any(feature = "models", feature = "models-billing")] SubscriptionScheduleCreated = "subscription_schedule.created" => SubscriptionSchedule,
     /// Occurs 7 days before a subscription schedule will expire.
-    SubscriptionScheduleExpiring = "subscription_schedule.expiring" => SubscriptionSchedule,
+    [any(feature = "models", feature = "models-billing")] SubscriptionScheduleExpiring = "subscription_schedule.expiring" => SubscriptionSchedule,
     /// Occurs whenever a new subscription schedule is released.
-    SubscriptionScheduleReleased = "subscription_schedule.released" => SubscriptionSchedule,
+    [any(feature = "models", feature = "models-billing")] SubscriptionScheduleReleased = "subscription_schedule.released" => SubscriptionSchedule,
     /// Occurs whenever a subscription schedule is updated.
-    SubscriptionScheduleUpdated = "subscription_schedule.updated" => SubscriptionSchedule,
+    [any(feature = "models", feature = "models-billing")] SubscriptionScheduleUpdated = "subscription_schedule.updated" => SubscriptionSchedule,
     /// Occurs whenever tax settings is updated.
-    TaxSettingsUpdated = "tax.settings.updated" => TaxSettings,
+    [feature = "models"] TaxSettingsUpdated = "tax.settings.updated" => TaxSettings,
     /// Occurs whenever a new tax rate is created.
-    TaxRateCreated = "tax_rate.created" => TaxRate,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] TaxRateCreated = "tax_rate.created" => TaxRate,
     /// Occurs whenever a tax rate is updated.
-    TaxRateUpdated = "tax_rate.updated" => TaxRate,
+    [any(feature = "models", feature = "models-billing", feature = "models-payments")] TaxRateUpdated = "tax_rate.updated" => TaxRate,
     /// Occurs whenever an action sent to a Terminal reader failed.
-    TerminalReaderActionFailed = "terminal.reader.action_failed" => TerminalReader,
+    [feature = "models"] TerminalReaderActionFailed = "terminal.reader.action_failed" => TerminalReader,
     /// Occurs whenever an action sent to a Terminal reader was successful.
-    TerminalReaderActionSucceeded = "terminal.reader.action_succeeded" => TerminalReader,
+    [feature = "models"] TerminalReaderActionSucceeded = "terminal.reader.action_succeeded" => TerminalReader,
     /// Occurs whenever an action sent to a Terminal reader is updated.
-    TerminalReaderActionUpdated = "terminal.reader.action_updated" => TerminalReader,
+    [feature = "models"] TerminalReaderActionUpdated = "terminal.reader.action_updated" => TerminalReader,
     /// Occurs whenever a test clock starts advancing.
-    TestHelpersTestClockAdvancing = "test_helpers.test_clock.advancing" => TestHelpersTestClock,
+    [feature = "models"] TestHelpersTestClockAdvancing = "test_helpers.test_clock.advancing" => TestHelpersTestClock,
     /// Occurs whenever a test clock is created.
-    TestHelpersTestClockCreated = "test_helpers.test_clock.created" => TestHelpersTestClock,
+    [feature = "models"] TestHelpersTestClockCreated = "test_helpers.test_clock.created" => TestHelpersTestClock,
     /// Occurs whenever a test clock is deleted.
-    TestHelpersTestClockDeleted = "test_helpers.test_clock.deleted" => TestHelpersTestClock,
+    [feature = "models"] TestHelpersTestClockDeleted = "test_helpers.test_clock.deleted" => TestHelpersTestClock,
     /// Occurs whenever a test clock fails to advance its frozen time.
-    TestHelpersTestClockInternalFailure = "test_helpers.test_clock.internal_failure" => TestHelpersTestClock,
+    [feature = "models"] TestHelpersTestClockInternalFailure = "test_helpers.test_clock.internal_failure" => TestHelpersTestClock,
     /// Occurs whenever a test clock transitions to a ready status.
-    TestHelpersTestClockReady = "test_helpers.test_clock.ready" => TestHelpersTestClock,
+    [feature = "models"] TestHelpersTestClockReady = "test_helpers.test_clock.ready" => TestHelpersTestClock,
     /// Occurs whenever a top-up is canceled.
-    TopupCanceled = "topup.canceled" => Topup,
+    [feature = "models"] TopupCanceled = "topup.canceled" => Topup,
     /// Occurs whenever a top-up is created.
-    TopupCreated = "topup.created" => Topup,
+    [feature = "models"] TopupCreated = "topup.created" => Topup,
     /// Occurs whenever a top-up fails.
-    TopupFailed = "topup.failed" => Topup,
+    [feature = "models"] TopupFailed = "topup.failed" => Topup,
     /// Occurs whenever a top-up is reversed.
-    TopupReversed = "topup.reversed" => Topup,
+    [feature = "models"] TopupReversed = "topup.reversed" => Topup,
     /// Occurs whenever a top-up succeeds.
-    TopupSucceeded = "topup.succeeded" => Topup,
+    [feature = "models"] TopupSucceeded = "topup.succeeded" => Topup,
     /// Occurs whenever a transfer is created.
-    TransferCreated = "transfer.created" => Transfer,
+    [feature = "models"] TransferCreated = "transfer.created" => Transfer,
     /// Occurs whenever a transfer is reversed, including partial reversals.
-    TransferReversed = "transfer.reversed" => Transfer,
+    [feature = "models"] TransferReversed = "transfer.reversed" => Transfer,
     /// Occurs whenever a transfer's description or metadata is updated.
-    TransferUpdated = "transfer.updated" => Transfer,
+    [feature = "models"] TransferUpdated = "transfer.updated" => Transfer,
     /// Occurs whenever an CreditReversal is submitted and created.
-    TreasuryCreditReversalCreated = "treasury.credit_reversal.created" => TreasuryCreditReversal,
+    [feature = "models"] TreasuryCreditReversalCreated = "treasury.credit_reversal.created" => TreasuryCreditReversal,
     /// Occurs whenever an CreditReversal post is posted.
-    TreasuryCreditReversalPosted = "treasury.credit_reversal.posted" => TreasuryCreditReversal,
+    [feature = "models"] TreasuryCreditReversalPosted = "treasury.credit_reversal.posted" => TreasuryCreditReversal,
     /// Occurs whenever a DebitReversal is completed.
-    TreasuryDebitReversalCompleted = "treasury.debit_reversal.completed" => TreasuryDebitReversal,
+    [feature = "models"] TreasuryDebitReversalCompleted = "treasury.debit_reversal.completed" => TreasuryDebitReversal,
     /// Occurs whenever a DebitReversal is created.
-    TreasuryDebitReversalCreated = "treasury.debit_reversal.created" => TreasuryDebitReversal,
+    [feature = "models"] TreasuryDebitReversalCreated = "treasury.debit_reversal.created" => TreasuryDebitReversal,
     /// Occurs whenever an initial credit is granted on a DebitReversal.
-    TreasuryDebitReversalInitialCreditGranted = "treasury.debit_reversal.initial_credit_granted" => TreasuryDebitReversal,
+    [feature = "models"] TreasuryDebitReversalInitialCreditGranted = "treasury.debit_reversal.initial_credit_granted" => TreasuryDebitReversal,
     /// Occurs whenever the status of the FinancialAccount becomes closed.
-    TreasuryFinancialAccountClosed = "treasury.financial_account.closed" => TreasuryFinancialAccount,
+    [feature = "models"] TreasuryFinancialAccountClosed = "treasury.financial_account.closed" => TreasuryFinancialAccount,
     /// Occurs whenever a new FinancialAccount is created.
-    TreasuryFinancialAccountCreated = "treasury.financial_account.created" => TreasuryFinancialAccount,
+    [feature = "models"] TreasuryFinancialAccountCreated = "treasury.financial_account.created" => TreasuryFinancialAccount,
     /// Occurs whenever the statuses of any features within an existing FinancialAccount are updated.
-    TreasuryFinancialAccountFeaturesStatusUpdated = "treasury.financial_account.features_status_updated" => TreasuryFinancialAccount,
+    [feature = "models"] TreasuryFinancialAccountFeaturesStatusUpdated = "treasury.financial_account.features_status_updated" => TreasuryFinancialAccount,
     /// Occurs whenever an InboundTransfer is canceled.
-    TreasuryInboundTransferCanceled = "treasury.inbound_transfer.canceled" => TreasuryInboundTransfer,
+    [feature = "models"] TreasuryInboundTransferCanceled = "treasury.inbound_transfer.canceled" => TreasuryInboundTransfer,
     /// Occurs whenever an InboundTransfer is created.
-    TreasuryInboundTransferCreated = "treasury.inbound_transfer.created" => TreasuryInboundTransfer,
+    [feature = "models"] TreasuryInboundTransferCreated = "treasury.inbound_transfer.created" => TreasuryInboundTransfer,
     /// Occurs whenever an InboundTransfer has failed.
-    TreasuryInboundTransferFailed = "treasury.inbound_transfer.failed" => TreasuryInboundTransfer,
+    [feature = "models"] TreasuryInboundTransferFailed = "treasury.inbound_transfer.failed" => TreasuryInboundTransfer,
     /// Occurs whenever an InboundTransfer has succeeded.
-    TreasuryInboundTransferSucceeded = "treasury.inbound_transfer.succeeded" => TreasuryInboundTransfer,
+    [feature = "models"] TreasuryInboundTransferSucceeded = "treasury.inbound_transfer.succeeded" => TreasuryInboundTransfer,
     /// Occurs whenever an OutboundPayment is canceled.
-    TreasuryOutboundPaymentCanceled = "treasury.outbound_payment.canceled" => TreasuryOutboundPayment,
+    [feature = "models"] TreasuryOutboundPaymentCanceled = "treasury.outbound_payment.canceled" => TreasuryOutboundPayment,
     /// Occurs whenever a new OutboundPayment is successfully created.
-    TreasuryOutboundPaymentCreated = "treasury.outbound_payment.created" => TreasuryOutboundPayment,
+    [feature = "models"] TreasuryOutboundPaymentCreated = "treasury.outbound_payment.created" => TreasuryOutboundPayment,
     /// Occurs whenever the arrival date on an OutboundPayment updates.
-    TreasuryOutboundPaymentExpectedArrivalDateUpdated = "treasury.outbound_payment.expected_arrival_date_updated" => TreasuryOutboundPayment,
+    [feature = "models"] TreasuryOutboundPaymentExpectedArrivalDateUpdated = "treasury.outbound_payment.expected_arrival_date_updated" => TreasuryOutboundPayment,
     /// Occurs whenever an OutboundPayment fails.
-    TreasuryOutboundPaymentFailed = "treasury.outbound_payment.failed" => TreasuryOutboundPayment,
+    [feature = "models"] TreasuryOutboundPaymentFailed = "treasury.outbound_payment.failed" => TreasuryOutboundPayment,
     /// Occurs whenever an OutboundPayment posts.
-    TreasuryOutboundPaymentPosted = "treasury.outbound_payment.posted" => TreasuryOutboundPayment,
+    [feature = "models"] TreasuryOutboundPaymentPosted = "treasury.outbound_payment.posted" => TreasuryOutboundPayment,
     /// Occurs whenever an OutboundPayment was returned.
-    TreasuryOutboundPaymentReturned = "treasury.outbound_payment.returned" => TreasuryOutboundPayment,
+    [feature = "models"] TreasuryOutboundPaymentReturned = "treasury.outbound_payment.returned" => TreasuryOutboundPayment,
     /// Occurs whenever tracking_details on an OutboundPayment is updated.
-    TreasuryOutboundPaymentTrackingDetailsUpdated = "treasury.outbound_payment.tracking_details_updated" => TreasuryOutboundPayment,
+    [feature = "models"] TreasuryOutboundPaymentTrackingDetailsUpdated = "treasury.outbound_payment.tracking_details_updated" => TreasuryOutboundPayment,
     /// Occurs whenever an OutboundTransfer is canceled.
-    TreasuryOutboundTransferCanceled = "treasury.outbound_transfer.canceled" => TreasuryOutboundTransfer,
+    [feature = "models"] TreasuryOutboundTransferCanceled = "treasury.outbound_transfer.canceled" => TreasuryOutboundTransfer,
     /// Occurs whenever an OutboundTransfer is created.
-    TreasuryOutboundTransferCreated = "treasury.outbound_transfer.created" => TreasuryOutboundTransfer,
+    [feature = "models"] TreasuryOutboundTransferCreated = "treasury.outbound_transfer.created" => TreasuryOutboundTransfer,
     /// Occurs whenever the arrival date on an OutboundTransfer updates.
-    TreasuryOutboundTransferExpectedArrivalDateUpdated = "treasury.outbound_transfer.expected_arrival_date_updated" => TreasuryOutboundTransfer,
+    [feature = "models"] TreasuryOutboundTransferExpectedArrivalDateUpdated = "treasury.outbound_transfer.expected_arrival_date_updated" => TreasuryOutboundTransfer,
     /// Occurs whenever an OutboundTransfer has failed.
-    TreasuryOutboundTransferFailed = "treasury.outbound_transfer.failed" => TreasuryOutboundTransfer,
+    [feature = "models"] TreasuryOutboundTransferFailed = "treasury.outbound_transfer.failed" => TreasuryOutboundTransfer,
     /// Occurs whenever an OutboundTransfer is posted.
-    TreasuryOutboundTransferPosted = "treasury.outbound_transfer.posted" => TreasuryOutboundTransfer,
+    [feature = "models"] TreasuryOutboundTransferPosted = "treasury.outbound_transfer.posted" => TreasuryOutboundTransfer,
     /// Occurs whenever an OutboundTransfer is returned.
-    TreasuryOutboundTransferReturned = "treasury.outbound_transfer.returned" => TreasuryOutboundTransfer,
+    [feature = "models"] TreasuryOutboundTransferReturned = "treasury.outbound_transfer.returned" => TreasuryOutboundTransfer,
     /// Occurs whenever tracking_details on an OutboundTransfer is updated.
-    TreasuryOutboundTransferTrackingDetailsUpdated = "treasury.outbound_transfer.tracking_details_updated" => TreasuryOutboundTransfer,
+    [feature = "models"] TreasuryOutboundTransferTrackingDetailsUpdated = "treasury.outbound_transfer.tracking_details_updated" => TreasuryOutboundTransfer,
     /// Occurs whenever a received_credit is created as a result of funds being pushed by another account.
-    TreasuryReceivedCreditCreated = "treasury.received_credit.created" => TreasuryReceivedCredit,
+    [feature = "models"] TreasuryReceivedCreditCreated = "treasury.received_credit.created" => TreasuryReceivedCredit,
     /// Occurs whenever a received_credit transitions to failed state. Only applicable for check deposits.
-    TreasuryReceivedCreditFailed = "treasury.received_credit.failed" => TreasuryReceivedCredit,
+    [feature = "models"] TreasuryReceivedCreditFailed = "treasury.received_credit.failed" => TreasuryReceivedCredit,
     /// Occurs whenever a received_credit transitions to succeeded state. Only applicable for check deposits.
-    TreasuryReceivedCreditSucceeded = "treasury.received_credit.succeeded" => TreasuryReceivedCredit,
+    [feature = "models"] TreasuryReceivedCreditSucceeded = "treasury.received_credit.succeeded" => TreasuryReceivedCredit,
     /// Occurs whenever a received_debit is created as a result of funds being pulled by another account.
-    TreasuryReceivedDebitCreated = "treasury.received_debit.created" => TreasuryReceivedDebit,
+    [feature = "models"] TreasuryReceivedDebitCreated = "treasury.received_debit.created" => TreasuryReceivedDebit,
 }
