@@ -33,9 +33,15 @@ const variants = [
   {
     name: "stripe-edge",
     dir: pkg,
-    features: "wasm,wasm-keys",
-    modules: ["api.mjs", "keys.mjs", "models.mjs"],
-    types: ["keys.d.ts", "models.d.ts", "thin.d.ts", "webhook.d.ts"],
+    features: "wasm,wasm-keys,wasm-api",
+    modules: ["api.mjs", "keys.mjs", "models.mjs", "client.mjs"],
+    types: [
+      "keys.d.ts",
+      "models.d.ts",
+      "thin.d.ts",
+      "webhook.d.ts",
+      "client.d.ts",
+    ],
   },
   {
     name: "stripe-edge/webhook",

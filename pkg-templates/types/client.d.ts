@@ -1,0 +1,275 @@
+// The Stripe API client (client.mjs). Results are the generated models above;
+// params are typed loosely, since the spec's request bodies are not generated.
+
+/**
+ * Request params, form-encoded as Stripe reads them: nested objects as
+ * `a[b]=…`, arrays indexed, booleans as words, `Date`s as Unix seconds. `""` sends an
+ * empty value, which unsets the field; `undefined` and `null` send nothing.
+ */
+export interface StripeParams {
+  [name: string]: unknown;
+  /** Fields to expand in the answer, such as `"latest_charge"`. */
+  expand?: Array<string>;
+  /** Key-value pairs to set; `""` for a key (or the whole field) unsets it. */
+  metadata?: Record<string, string | number> | "" | null;
+}
+
+/** Params of a list call: cursor pagination. */
+export interface StripeListParams extends StripeParams {
+  limit?: number;
+  starting_after?: string;
+  ending_before?: string;
+}
+
+/** Params of a search call. */
+export interface StripeSearchParams extends StripeParams {
+  query: string;
+  limit?: number;
+  page?: string;
+}
+
+/** Per-call settings, over the client's. */
+export interface StripeRequestOptions {
+  /**
+   * `Idempotency-Key` for this call (at most 255 characters). A POST without one
+   * gets a fresh UUIDv4. Either way the same key is sent on every retry of this
+   * call and never on another call.
+   */
+  idempotencyKey?: string;
+  /** `Stripe-Account`: act for this connected account. */
+  stripeAccount?: string;
+  /** `Stripe-Version` for this call. */
+  stripeVersion?: string;
+  /** Retries after the first attempt. */
+  maxNetworkRetries?: number;
+  /** The time this call may take, retries and waits included. */
+  timeoutMs?: number;
+}
+
+/** What the client was built with. */
+export interface StripeClientOptions {
+  /** A secret (`sk_`) or restricted (`rk_`) key. Never printed or serialised. */
+  secretKey: string;
+  /** The API origin; `https://api.stripe.com` by default. */
+  apiBase?: string;
+  /** `Stripe-Version`; the models' version (`STRIPE_API_VERSION`) by default. */
+  stripeVersion?: string;
+  /** Retries after the first attempt; 2 by default, as stripe-node. */
+  maxNetworkRetries?: number;
+  /** The time one call may take, retries and waits included; 80000 by default. */
+  timeoutMs?: number;
+  /** `Stripe-Account` on every call. */
+  stripeAccount?: string;
+  /** The `fetch` to send with; the global one by default. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** How to wait between attempts (tests inject one); `setTimeout` by default. */
+  sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1) for the retry jitter; `Math.random` by default. */
+  random?: () => number;
+}
+
+/** Where an object came from: the answer's request id, status and headers. */
+export interface StripeLastResponse {
+  requestId: string | undefined;
+  statusCode: number;
+  headers: Headers;
+}
+
+/** An object as Stripe answered, with the answer's metadata (not enumerable). */
+export type StripeResponse<T> = T & {
+  readonly lastResponse: StripeLastResponse;
+};
+
+/** One page of a list. */
+export interface StripeList<T> {
+  object: "list";
+  data: Array<T>;
+  has_more: boolean;
+  url: string;
+}
+
+/** One page of a search. */
+export interface StripeSearchResult<T> {
+  object: "search_result";
+  data: Array<T>;
+  has_more: boolean;
+  next_page: string | null;
+  url: string;
+  total_count?: number;
+}
+
+/**
+ * A list or search call: `await` it for the first page, or `for await` over it for
+ * every item of every page (the next page is fetched when the last runs out).
+ */
+export interface StripeListResult<T, Page = StripeList<T>>
+  extends PromiseLike<StripeResponse<Page>>,
+    AsyncIterable<T> {
+  catch<R = never>(
+    onRejected?: (reason: unknown) => R | PromiseLike<R>,
+  ): Promise<StripeResponse<Page> | R>;
+  finally(onFinally?: () => void): Promise<StripeResponse<Page>>;
+}
+
+type Call<T> = (
+  params?: StripeParams,
+  options?: StripeRequestOptions,
+) => Promise<StripeResponse<T>>;
+type CallWithId<T> = (
+  id: string,
+  params?: StripeParams,
+  options?: StripeRequestOptions,
+) => Promise<StripeResponse<T>>;
+type ListCall<T> = (
+  params?: StripeListParams,
+  options?: StripeRequestOptions,
+) => StripeListResult<T>;
+type ListCallWithId<T> = (
+  id: string,
+  params?: StripeListParams,
+  options?: StripeRequestOptions,
+) => StripeListResult<T>;
+type SearchCall<T> = (
+  params: StripeSearchParams,
+  options?: StripeRequestOptions,
+) => StripeListResult<T, StripeSearchResult<T>>;
+
+/**
+ * A Stripe API client for `fetch`-based runtimes (Node 20+, Next.js in both
+ * runtimes, Cloudflare Workers). Every POST carries an idempotency key that its
+ * retries share; connection errors, 409, 5xx and `Stripe-Should-Retry: true` are
+ * retried with capped exponential backoff; failures throw a `StripeError` subclass.
+ */
+export declare class StripeClient {
+  constructor(options: StripeClientOptions);
+
+  /** Any v1 endpoint: `path` like `/v1/customers/{}`, its `{}` filled by `ids`. */
+  request<T = unknown>(
+    method: "GET" | "POST" | "DELETE",
+    path: string,
+    ids?: Array<string>,
+    params?: StripeParams,
+    options?: StripeRequestOptions,
+  ): Promise<StripeResponse<T>>;
+
+  readonly paymentIntents: {
+    create: Call<PaymentIntent>;
+    retrieve: CallWithId<PaymentIntent>;
+    update: CallWithId<PaymentIntent>;
+    confirm: CallWithId<PaymentIntent>;
+    capture: CallWithId<PaymentIntent>;
+    cancel: CallWithId<PaymentIntent>;
+    list: ListCall<PaymentIntent>;
+    search: SearchCall<PaymentIntent>;
+  };
+  readonly setupIntents: {
+    create: Call<SetupIntent>;
+    retrieve: CallWithId<SetupIntent>;
+    update: CallWithId<SetupIntent>;
+    confirm: CallWithId<SetupIntent>;
+    cancel: CallWithId<SetupIntent>;
+    list: ListCall<SetupIntent>;
+  };
+  readonly customers: {
+    create: Call<Customer>;
+    retrieve: CallWithId<Customer | DeletedCustomer>;
+    update: CallWithId<Customer>;
+    del: CallWithId<DeletedCustomer>;
+    list: ListCall<Customer>;
+    search: SearchCall<Customer>;
+    listPaymentMethods: ListCallWithId<PaymentMethod>;
+  };
+  readonly paymentMethods: {
+    create: Call<PaymentMethod>;
+    retrieve: CallWithId<PaymentMethod>;
+    attach: CallWithId<PaymentMethod>;
+    detach: CallWithId<PaymentMethod>;
+    list: ListCall<PaymentMethod>;
+  };
+  readonly checkout: {
+    readonly sessions: {
+      create: Call<CheckoutSession>;
+      retrieve: CallWithId<CheckoutSession>;
+      expire: CallWithId<CheckoutSession>;
+      list: ListCall<CheckoutSession>;
+      listLineItems: ListCallWithId<LineItem>;
+    };
+  };
+  readonly subscriptions: {
+    create: Call<Subscription>;
+    retrieve: CallWithId<Subscription>;
+    update: CallWithId<Subscription>;
+    cancel: CallWithId<Subscription>;
+    list: ListCall<Subscription>;
+  };
+  readonly prices: {
+    create: Call<Price>;
+    retrieve: CallWithId<Price>;
+    update: CallWithId<Price>;
+    list: ListCall<Price>;
+  };
+  readonly products: {
+    create: Call<Product>;
+    retrieve: CallWithId<Product>;
+    update: CallWithId<Product>;
+    del: CallWithId<DeletedProduct>;
+    list: ListCall<Product>;
+  };
+  readonly refunds: {
+    create: Call<Refund>;
+    retrieve: CallWithId<Refund>;
+    update: CallWithId<Refund>;
+    cancel: CallWithId<Refund>;
+    list: ListCall<Refund>;
+  };
+  readonly invoices: {
+    retrieve: CallWithId<Invoice>;
+    list: ListCall<Invoice>;
+    pay: CallWithId<Invoice>;
+  };
+  readonly billingPortal: {
+    readonly sessions: { create: Call<BillingPortalSession> };
+  };
+  readonly customerSessions: { create: Call<CustomerSession> };
+  readonly events: {
+    retrieve: CallWithId<Event>;
+    list: ListCall<Event>;
+  };
+}
+
+/** The fields Stripe's error answers and the client's own errors carry. */
+export declare class StripeError extends Error {
+  /** The class's name, such as `"StripeCardError"`. */
+  readonly type: string;
+  /** Stripe's `error.type`, such as `"card_error"`. */
+  readonly rawType: string | undefined;
+  readonly statusCode: number | undefined;
+  /** Stripe's `error.code`, or the client's own for a refused argument. */
+  readonly code: string | undefined;
+  readonly decline_code: string | undefined;
+  readonly param: string | undefined;
+  readonly doc_url: string | undefined;
+  readonly requestId: string | undefined;
+  /** Stripe's `Stripe-Should-Retry` header, when it sent one. */
+  readonly shouldRetry: boolean | undefined;
+}
+/** 402: the card was declined; `decline_code` says why. */
+export declare class StripeCardError extends StripeError {}
+/** 400 or 404: invalid parameters; `param` names the parameter. */
+export declare class StripeInvalidRequestError extends StripeError {}
+/** An idempotency key reused with other params, or still in flight. */
+export declare class StripeIdempotencyError extends StripeError {}
+/** 401: the key is missing, wrong or revoked. */
+export declare class StripeAuthenticationError extends StripeError {}
+/** 403: the key may not do this. */
+export declare class StripePermissionError extends StripeError {}
+/** 429: too many requests. */
+export declare class StripeRateLimitError extends StripeError {}
+/** Any other answer, or one that was not Stripe's JSON. */
+export declare class StripeAPIError extends StripeError {}
+/** The request did not complete: refused, reset, DNS, TLS. */
+export declare class StripeConnectionError extends StripeError {}
+/** The call's total time ran out. */
+export declare class StripeTimeoutError extends StripeConnectionError {}
+/** Refused before sending: a bad id, idempotency key, option or params. */
+export declare class StripeInvalidArgumentError extends StripeError {}

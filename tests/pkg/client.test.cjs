@@ -1,0 +1,46 @@
+// The API client through require(): the CommonJS build makes the same request and
+// throws the same typed errors, through an injected fetch.
+const { test } = require("node:test");
+const assert = require("node:assert/strict");
+const { StripeClient, StripeCardError, StripeError } = require("stripe-edge");
+
+function fakeFetch(sent, status, json) {
+  return async (url, init) => {
+    sent.push({ url, ...init });
+    return new Response(JSON.stringify(json), { status, headers: { "request-id": "req_cjs" } });
+  };
+}
+
+test("CommonJS: a create sends the form body, headers and a UUIDv4 key", async () => {
+  const sent = [];
+  const client = new StripeClient({
+    secretKey: "sk_test_123",
+    fetch: fakeFetch(sent, 200, { id: "cus_1", object: "customer" }),
+  });
+  const customer = await client.customers.create({ name: "Zoë", metadata: { a: "1" } });
+  assert.equal(customer.id, "cus_1");
+  assert.equal(customer.lastResponse.requestId, "req_cjs");
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].url, "https://api.stripe.com/v1/customers");
+  assert.equal(sent[0].body, "name=Zo%C3%AB&metadata[a]=1");
+  assert.equal(sent[0].headers.Authorization, "Bearer sk_test_123");
+  assert.match(sent[0].headers["Idempotency-Key"], /^[0-9a-f-]{36}$/);
+});
+
+test("CommonJS: a decline is a StripeCardError to both builds' classes", async () => {
+  const client = new StripeClient({
+    secretKey: "sk_test_123",
+    fetch: fakeFetch([], 402, {
+      error: { type: "card_error", code: "card_declined", decline_code: "insufficient_funds" },
+    }),
+  });
+  const esm = await import("stripe-edge");
+  await assert.rejects(client.paymentIntents.confirm("pi_1"), (error) => {
+    assert.ok(error instanceof StripeCardError);
+    assert.ok(error instanceof esm.StripeCardError);
+    assert.ok(error instanceof StripeError);
+    assert.equal(error.decline_code, "insufficient_funds");
+    assert.equal(error.requestId, "req_cjs");
+    return true;
+  });
+});
