@@ -19,7 +19,7 @@ import {
 } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 
@@ -101,6 +101,15 @@ export function buildWorker({ force = false } = {}) {
  * @param {number} options.port
  * @param {string} [options.webhookSecret] one whsec_ value, or several
  *   comma-separated; omit to run the Worker unconfigured
+ * @param {string} [options.stripeSecretKey] STRIPE_SECRET_KEY (a secret, in
+ *   the env file); omit and the routes that call Stripe answer not_configured
+ * @param {string} [options.adminToken] ADMIN_TOKEN (a secret, in the env file)
+ * @param {string} [options.stripeApiBase] STRIPE_API_BASE, e.g. localstripe's
+ *   URL (a plain var)
+ * @param {string} [options.frontendOrigins] FRONTEND_ORIGINS, comma-separated
+ *   (a plain var)
+ * @param {string} [options.config] another Worker's wrangler.toml (the
+ *   benchmark's JavaScript Worker); default the Rust Worker's
  * @param {string} options.persistDir where the local D1 database lives
  * @param {string} [options.logFile] receives wrangler's output, Worker logs
  *   included
@@ -110,10 +119,17 @@ export function buildWorker({ force = false } = {}) {
 export async function startWorker({
   port,
   webhookSecret,
+  stripeSecretKey,
+  adminToken,
+  stripeApiBase,
+  frontendOrigins,
+  config = CONFIG,
   persistDir,
   logFile,
 }) {
-  if (!existsSync(BUILD_OUTPUTS[0])) {
+  config = resolve(config);
+  const workerDir = dirname(config);
+  if (config === CONFIG && !existsSync(BUILD_OUTPUTS[0])) {
     throw new Error(
       "worker/build/ is missing; run `node scripts/worker.mjs build`",
     );
@@ -126,14 +142,29 @@ export async function startWorker({
     "--persist-to",
     persistDir,
     "--config",
-    CONFIG,
+    config,
   ];
 
-  await runWrangler(["d1", "migrations", "apply", ...d1Args]);
+  await runWrangler(["d1", "migrations", "apply", ...d1Args], workerDir);
 
   const secretsDir = await mkdtemp(join(tmpdir(), "stripe-edge-worker-"));
   const envFile = join(secretsDir, "worker.env");
-  await writeFile(envFile, envFileText(webhookSecret), { mode: 0o600 });
+  await writeFile(
+    envFile,
+    envFileText({
+      STRIPE_WEBHOOK_SECRET: webhookSecret,
+      STRIPE_SECRET_KEY: stripeSecretKey,
+      ADMIN_TOKEN: adminToken,
+    }),
+    { mode: 0o600 },
+  );
+  // Not secrets: plain vars, which override wrangler.toml's [vars].
+  const vars = Object.entries({
+    STRIPE_API_BASE: stripeApiBase,
+    FRONTEND_ORIGINS: frontendOrigins,
+  })
+    .filter(([, value]) => value !== undefined)
+    .flatMap(([name, value]) => ["--var", `${name}:${value}`]);
 
   const log = logFile ? createWriteStream(logFile, { flags: "a" }) : undefined;
   let outputTail = "";
@@ -144,7 +175,7 @@ export async function startWorker({
       WRANGLER_CLI,
       "dev",
       "--config",
-      CONFIG,
+      config,
       "--port",
       String(port),
       "--ip",
@@ -153,10 +184,13 @@ export async function startWorker({
       persistDir,
       "--env-file",
       envFile,
+      ...vars,
+      // Serves /cdn-cgi/handler/scheduled, so tests can fire the Cron Trigger.
+      "--test-scheduled",
       "--show-interactive-dev-session=false",
     ],
     {
-      cwd: WORKER_DIR,
+      cwd: workerDir,
       env: WRANGLER_ENV,
       // Its own process group, so that workerd can be taken down with it.
       detached: true,
@@ -215,14 +249,10 @@ export async function startWorker({
   }
 
   const queryD1 = async (sql) => {
-    const stdout = await runWrangler([
-      "d1",
-      "execute",
-      ...d1Args,
-      "--json",
-      "--command",
-      sql,
-    ]);
+    const stdout = await runWrangler(
+      ["d1", "execute", ...d1Args, "--json", "--command", sql],
+      workerDir,
+    );
     const [first] = JSON.parse(stdout);
     return first?.results ?? [];
   };
@@ -230,15 +260,23 @@ export async function startWorker({
   return { url, stop, queryD1 };
 }
 
-function envFileText(webhookSecret) {
-  if (webhookSecret === undefined) {
-    // Still an (empty) env file: without one wrangler loads worker/.dev.vars.
-    return "";
+/**
+ * The secrets as env file lines; unset ones are left out. Still a file when
+ * all are unset: without one wrangler loads worker/.dev.vars.
+ */
+function envFileText(secrets) {
+  let text = "";
+  for (const [name, value] of Object.entries(secrets)) {
+    if (value === undefined) {
+      continue;
+    }
+    // Nothing that an env file would quote, comment out or split.
+    if (!/^[^\s"'#\\]+$/.test(value)) {
+      throw new Error(`${name} must be one line without spaces or quotes`);
+    }
+    text += `${name}=${value}\n`;
   }
-  if (!/^[^\s"'#\\]+$/.test(webhookSecret)) {
-    throw new Error("webhookSecret must be whsec_ values separated by commas");
-  }
-  return `STRIPE_WEBHOOK_SECRET=${webhookSecret}\n`;
+  return text;
 }
 
 async function waitForHealth(url, exited, outputTail) {
@@ -269,12 +307,12 @@ async function waitForHealth(url, exited, outputTail) {
 }
 
 /** Runs a short wrangler command and returns its stdout, or throws. */
-async function runWrangler(args) {
+async function runWrangler(args, cwd = WORKER_DIR) {
   try {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [...WRANGLER_NODE_ARGS, WRANGLER_CLI, ...args],
-      { cwd: WORKER_DIR, env: WRANGLER_ENV, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env: WRANGLER_ENV, maxBuffer: 64 * 1024 * 1024 },
     );
     return stdout;
   } catch (error) {

@@ -188,6 +188,7 @@ describe("worker with two secrets configured", () => {
       event_id: event.id,
       event_type: event.type,
       deliveries: 1,
+      effect: "applied",
     });
     assert.ok(lines.some((l) => l.code === "signature_mismatch"));
     for (const forbidden of [SECRET, ROTATED_SECRET, BODY_MARKER, header]) {

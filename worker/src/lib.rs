@@ -1,44 +1,64 @@
-//! The stripe-edge Worker: receives Stripe webhooks, verifies them with the
-//! core crate and records each event once in D1.
+//! The stripe-edge payment server: a Cloudflare Worker that takes a Next.js
+//! shop's payments through Stripe and keeps every payment record in D1, exactly
+//! once and never backwards, whatever order, number or timing Stripe's events
+//! arrive in.
 //!
-//! Routes:
-//! - `POST /webhooks/stripe`: verify, then upsert into `webhook_events`; 200
-//!   with `{"received":true,"id":…,"duplicate":…}`.
-//! - `GET /health`: 200 with `{"ok":true}`.
+//! Routes (JSON in and out; every failure is
+//! `{"error":{"code":…,"message":…}}` with the matching status):
+//! - `GET /catalog` → `{products:[{sku,name,description,unit_amount,currency,
+//!   kind,interval?}]}`.
+//! - `POST /customers` `{email,name?}` → 201 `{customer_id}`.
+//! - `POST /payment-intents` `{items:[{sku,quantity}],customer_id?,order_ref?}`
+//!   → 201 `{order_id,payment_intent_id,client_secret,amount,currency,status}`;
+//!   the amount comes from the catalog; a retry with the same `order_ref`
+//!   answers the same order (200) and creates nothing.
+//! - `POST /checkout-sessions` `{items,ui_mode:"hosted"|"embedded",
+//!   success_url?,cancel_url?,return_url?,customer_id?,order_ref?}` → 201
+//!   `{order_id,checkout_session_id,url}` or `{…,client_secret}`.
+//! - `POST /subscriptions` `{customer_id,sku}` → 201
+//!   `{subscription_id,status,client_secret?}`.
+//! - `POST /billing-portal-sessions` `{customer_id,return_url}` → 201 `{url}`.
+//! - `GET /orders/:id`, `GET /orders?customer_id=…&limit=…`, `GET /payments/:id`:
+//!   from D1, re-read from Stripe when in flight and stale.
+//! - `POST /refunds` `{payment_intent_id,amount?}` and `POST /admin/reconcile`
+//!   `{pending_older_than_secs?}`: `Authorization: Bearer <ADMIN_TOKEN>`.
+//! - `POST /webhooks/stripe`: verify, record, process; 200
+//!   `{"received":true,"id":…,"duplicate":…}`.
+//! - `GET /health` → `{"ok":true}`.
 //!
-//! Every failure answers `{"error":{"code":…,"message":…}}`, and every request
-//! writes exactly one JSON log line. Logs carry ids and codes only: never a
-//! secret, a signature header or a body.
+//! CORS answers only the origins in `FRONTEND_ORIGINS`. Every request writes
+//! one JSON log line, and so does every event a reconcile run applies: ids,
+//! types, codes and outcomes, never a secret, client secret or body.
 
-use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
+// A `Reply` is the error of most helpers: built at most once per request, next
+// to network and D1 I/O, so boxing it would cost readability and save nothing.
+#![allow(clippy::result_large_err)]
+
+use serde::Deserialize;
+use serde::Serialize;
 use stripe_edge::webhook::{construct_event, Tolerance, WebhookError};
-use stripe_edge::Event;
-use worker::wasm_bindgen::JsValue;
-use worker::{console_log, event, Context, D1Database, Date, Env, Method, Request, Response};
+use worker::{
+    event, Context, D1Database, Date, Env, Method, Request, Response, ScheduleContext,
+    ScheduledEvent,
+};
 
-const WEBHOOK_PATH: &str = "/webhooks/stripe";
-const HEALTH_PATH: &str = "/health";
+mod db;
+mod http;
+mod processing;
+mod random;
+mod reconcile;
+mod routes;
+mod stripe;
 
-/// Stripe events are a few KB; the largest are well under this. Anything
-/// bigger is not a delivery, and verifying it would only spend CPU time.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
+use http::{
+    allowed_origin, check_admin, frontend_origins, preflight, read_body_capped, read_json,
+    with_cors, Reply, MAX_BODY_BYTES,
+};
+use processing::{record_and_process, Source};
 
 /// One or more `whsec_…` values, comma-separated while a secret is rotated.
 const SECRET_VAR: &str = "STRIPE_WEBHOOK_SECRET";
 const DB_BINDING: &str = "DB";
-
-/// Paths in log lines are cut to this many characters, so a hostile URL cannot
-/// blow up the logs.
-const MAX_LOGGED_PATH_CHARS: usize = 128;
-
-/// One statement, so concurrent deliveries of the same event cannot both
-/// insert: the first creates the row, every later one only counts itself.
-const RECORD_EVENT_SQL: &str = "INSERT INTO webhook_events \
-     (id, type, object_id, created, livemode, api_version, received_at, deliveries) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1) \
-     ON CONFLICT(id) DO UPDATE SET deliveries = deliveries + 1 \
-     RETURNING deliveries";
 
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
@@ -51,14 +71,137 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     reply.into_response()
 }
 
+/// The Cron Trigger (`[triggers] crons` in wrangler.toml): the same recovery as
+/// `POST /admin/reconcile`, logged as one line.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let reply = match env.d1(DB_BINDING) {
+        Ok(db) => run_reconcile(&env, &db, reconcile::DEFAULT_PENDING_RECHECK_SECS).await,
+        Err(_) => missing_db(),
+    };
+    reply.log(&Method::Post, "(cron) reconcile");
+}
+
 async fn route(req: &mut Request, env: &Env, method: &Method, path: &str) -> Reply {
-    match (path, method) {
-        (WEBHOOK_PATH, Method::Post) => receive_webhook(req, env).await,
-        (WEBHOOK_PATH, _) => Reply::method_not_allowed("POST"),
-        (HEALTH_PATH, Method::Get) => Reply::new(200, "ok", Body::Health { ok: true }),
-        (HEALTH_PATH, _) => Reply::method_not_allowed("GET"),
-        _ => Reply::error(404, "not_found", "no such route"),
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+
+    // Stripe and operators call these; browsers never do, so no CORS.
+    match (segments.as_slice(), method) {
+        (["webhooks", "stripe"], Method::Post) => return receive_webhook(req, env).await,
+        (["webhooks", "stripe"], _) => return Reply::method_not_allowed("POST"),
+        (["health"], Method::Get) => return Reply::json(200, serde_json::json!({ "ok": true })),
+        (["health"], _) => return Reply::method_not_allowed("GET"),
+        (["refunds"], Method::Post) | (["admin", "reconcile"], Method::Post) => {
+            if let Err(reply) = check_admin(req, env) {
+                return reply;
+            }
+            let Ok(db) = env.d1(DB_BINDING) else {
+                return missing_db();
+            };
+            return if segments[0] == "refunds" {
+                routes::create_refund(req, env, &db, now_secs()).await
+            } else {
+                admin_reconcile(req, env, &db).await
+            };
+        }
+        (["refunds"], _) | (["admin", "reconcile"], _) => return Reply::method_not_allowed("POST"),
+        _ => {}
     }
+
+    let origins = frontend_origins(env);
+    let origin = allowed_origin(req, &origins);
+    let reply = shop_route(req, env, method, &segments).await;
+    if *method == Method::Options && reply.status != 404 {
+        return preflight(origin.as_deref());
+    }
+    with_cors(reply, origin.as_deref())
+}
+
+async fn shop_route(req: &mut Request, env: &Env, method: &Method, segments: &[&str]) -> Reply {
+    let allow = match segments {
+        ["catalog"] | ["orders", _] | ["payments", _] => "GET",
+        ["orders"] => "GET",
+        ["customers"]
+        | ["payment-intents"]
+        | ["checkout-sessions"]
+        | ["subscriptions"]
+        | ["billing-portal-sessions"] => "POST",
+        _ => return Reply::error(404, "not_found", "no such route"),
+    };
+    if *method == Method::Options {
+        return Reply::no_content();
+    }
+    if method.as_ref() != allow {
+        return Reply::method_not_allowed(allow);
+    }
+    let Ok(db) = env.d1(DB_BINDING) else {
+        return missing_db();
+    };
+    let now = now_secs();
+    match segments {
+        ["catalog"] => routes::catalog(&db).await,
+        ["orders"] => routes::list_orders(req, &db).await,
+        ["orders", id] => routes::get_order(env, &db, id, now).await,
+        ["payments", id] => routes::get_payment(env, &db, id, now).await,
+        ["customers"] => routes::create_customer(req, env, &db, now).await,
+        ["payment-intents"] => routes::create_payment_intent(req, env, &db, now).await,
+        ["checkout-sessions"] => routes::create_checkout_session(req, env, &db, now).await,
+        ["subscriptions"] => routes::create_subscription(req, env, &db, now).await,
+        _ => routes::create_billing_portal_session(req, env).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ReconcileOptions {
+    #[serde(default)]
+    pending_older_than_secs: Option<i64>,
+}
+
+async fn admin_reconcile(req: &mut Request, env: &Env, db: &D1Database) -> Reply {
+    let has_body = req
+        .headers()
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .is_some_and(|len| len != "0");
+    let options = if has_body {
+        match read_json::<ReconcileOptions>(req).await {
+            Ok(options) => options,
+            Err(reply) => return reply,
+        }
+    } else {
+        ReconcileOptions::default()
+    };
+    let older_than = options
+        .pending_older_than_secs
+        .unwrap_or(reconcile::DEFAULT_PENDING_RECHECK_SECS);
+    if older_than < 0 {
+        return Reply::error(
+            400,
+            "invalid_request",
+            "pending_older_than_secs must not be negative",
+        );
+    }
+    run_reconcile(env, db, older_than).await
+}
+
+async fn run_reconcile(env: &Env, db: &D1Database, pending_older_than_secs: i64) -> Reply {
+    match reconcile::reconcile(env, db, now_secs(), pending_older_than_secs).await {
+        Ok(report) => {
+            let mut reply = Reply::json(200, serde_json::json!(report));
+            reply.outcome = "reconciled";
+            reply
+        }
+        Err(reply) => reply,
+    }
+}
+
+#[derive(Serialize)]
+struct Received<'a> {
+    received: bool,
+    id: &'a str,
+    duplicate: bool,
 }
 
 async fn receive_webhook(req: &mut Request, env: &Env) -> Reply {
@@ -74,36 +217,21 @@ async fn receive_webhook(req: &mut Request, env: &Env) -> Reply {
     // entry is refused by the core as `InvalidSecret` below, not trimmed here.
     let secrets: Vec<&str> = configured.split(',').collect();
     let Ok(db) = env.d1(DB_BINDING) else {
-        return Reply::error(
-            500,
-            "not_configured",
-            "the D1 binding DB is missing; add it under [[d1_databases]] in wrangler.toml",
-        );
+        return missing_db();
     };
 
     let header = req.headers().get("Stripe-Signature").ok().flatten();
     let body = match read_body_capped(req, MAX_BODY_BYTES).await {
         Ok(body) => body,
-        Err(BodyError::TooLarge) => {
-            return Reply::error(
-                413,
-                "payload_too_large",
-                "body exceeds 1 MiB; Stripe events are far smaller",
-            )
-        }
-        Err(BodyError::Unreadable) => {
-            return Reply::error(400, "invalid_body", "the request body could not be read")
-        }
+        Err(error) => return error.reply(),
     };
 
-    // Workers freeze `Date.now()` between I/O, but it is still the wall clock
-    // of this request, which is what the tolerance is measured against.
-    let now_secs = i64::try_from(Date::now().as_millis() / 1000).unwrap_or(i64::MAX);
+    let now = now_secs();
     let verified = construct_event(
         &body,
         header.as_deref(),
         &secrets,
-        now_secs,
+        now,
         Tolerance::default(),
     );
     let event = match verified {
@@ -118,32 +246,36 @@ async fn receive_webhook(req: &mut Request, env: &Env) -> Reply {
                  endpoint's whsec_ value, unquoted",
             )
         }
+        // A forged or stale delivery: 400, which Stripe does not retry.
         Err(error) => return Reply::error(400, error.code(), error.message()),
     };
 
-    match record_event(&db, &event, now_secs).await {
-        Ok(deliveries) => {
-            let duplicate = deliveries > 1;
-            let body = Body::Received {
+    match record_and_process(&db, &event, Source::Webhook, now).await {
+        Ok(handled) => {
+            let body = Received {
                 received: true,
-                id: event.id.clone(),
-                duplicate,
+                id: &event.id,
+                duplicate: handled.duplicate,
             };
-            let outcome = if duplicate { "duplicate" } else { "stored" };
-            let mut reply = Reply::new(200, outcome, body);
-            reply.deliveries = Some(deliveries);
-            reply.with_event(&event)
+            let outcome = if handled.duplicate {
+                "duplicate"
+            } else {
+                "stored"
+            };
+            let mut reply = Reply::ordered(200, outcome, &body);
+            reply.deliveries = Some(handled.deliveries);
+            reply.effect = Some(handled.effect);
+            reply.with_event(&event.id, &event.event_type)
         }
-        // 500 again so Stripe retries; the upsert makes that retry harmless.
-        Err(error) => {
-            let mut reply = Reply::error(
-                500,
-                "storage_failed",
-                "the event could not be recorded; Stripe will retry the delivery",
-            );
-            reply.detail = Some(truncate(&error.to_string(), 200));
-            reply.with_event(&event)
-        }
+        // 500 so Stripe retries; the event stays recorded with its error, and the
+        // reconcile run retries it too.
+        Err(error) => Reply::failure(
+            500,
+            "processing_failed",
+            "the event could not be processed; Stripe will retry the delivery",
+            error.0,
+        )
+        .with_event(&event.id, &event.event_type),
     }
 }
 
@@ -156,186 +288,16 @@ fn not_configured() -> Reply {
     )
 }
 
-#[derive(Deserialize)]
-struct DeliveriesRow {
-    deliveries: i64,
+fn missing_db() -> Reply {
+    Reply::error(
+        500,
+        "not_configured",
+        "the D1 binding DB is missing; add it under [[d1_databases]] in wrangler.toml",
+    )
 }
 
-/// Upserts the event and returns how many deliveries of it have now been seen.
-async fn record_event(db: &D1Database, event: &Event, received_at: i64) -> worker::Result<i64> {
-    let optional_text = |value: Option<&str>| value.map_or(JsValue::NULL, JsValue::from_str);
-    // D1 binds JS numbers; Unix seconds fit a double exactly.
-    let statement = db.prepare(RECORD_EVENT_SQL).bind(&[
-        JsValue::from_str(&event.id),
-        JsValue::from_str(&event.event_type),
-        optional_text(event.object_id()),
-        JsValue::from_f64(event.created as f64),
-        JsValue::from_f64(if event.livemode { 1.0 } else { 0.0 }),
-        optional_text(event.api_version.as_deref()),
-        JsValue::from_f64(received_at as f64),
-    ])?;
-
-    let row: Option<DeliveriesRow> = statement.first(None).await?;
-    row.map(|r| r.deliveries)
-        .ok_or_else(|| worker::Error::RustError("upsert returned no row".into()))
-}
-
-enum BodyError {
-    TooLarge,
-    Unreadable,
-}
-
-/// Reads the whole body once, refusing it as soon as it is known to exceed
-/// `limit`: before reading when `Content-Length` says so, otherwise at the
-/// first chunk past it (the rest is cancelled, never read).
-async fn read_body_capped(req: &mut Request, limit: usize) -> Result<Vec<u8>, BodyError> {
-    let declared = req
-        .headers()
-        .get("Content-Length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit as u64) {
-        return Err(BodyError::TooLarge);
-    }
-    if req.inner().body().is_none() {
-        return Ok(Vec::new());
-    }
-
-    let mut stream = req.stream().map_err(|_| BodyError::Unreadable)?;
-    let capacity = declared.map_or(0, |len| len as usize);
-    let mut body = Vec::with_capacity(capacity);
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| BodyError::Unreadable)?;
-        if body.len() + chunk.len() > limit {
-            return Err(BodyError::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// What a response carries. Structs rather than `json!`, so the keys keep the
-/// documented order (`serde_json::Map` would sort them).
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Body {
-    Health {
-        ok: bool,
-    },
-    Received {
-        received: bool,
-        id: String,
-        duplicate: bool,
-    },
-    Error {
-        error: ErrorBody,
-    },
-}
-
-#[derive(Serialize)]
-struct ErrorBody {
-    code: &'static str,
-    message: &'static str,
-}
-
-/// A response together with what the log line says about it.
-struct Reply {
-    status: u16,
-    body: Body,
-    allow: Option<&'static str>,
-    outcome: &'static str,
-    error_code: Option<&'static str>,
-    event_id: Option<String>,
-    event_type: Option<String>,
-    deliveries: Option<i64>,
-    /// Operator-facing text for server errors; logged, never sent to clients.
-    detail: Option<String>,
-}
-
-#[derive(Serialize)]
-struct LogLine<'a> {
-    method: &'a str,
-    path: &'a str,
-    status: u16,
-    outcome: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    event_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    event_type: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    deliveries: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<&'a str>,
-}
-
-impl Reply {
-    fn new(status: u16, outcome: &'static str, body: Body) -> Reply {
-        Reply {
-            status,
-            body,
-            allow: None,
-            outcome,
-            error_code: None,
-            event_id: None,
-            event_type: None,
-            deliveries: None,
-            detail: None,
-        }
-    }
-
-    fn error(status: u16, code: &'static str, message: &'static str) -> Reply {
-        let body = Body::Error {
-            error: ErrorBody { code, message },
-        };
-        let mut reply = Reply::new(status, "rejected", body);
-        reply.error_code = Some(code);
-        if status >= 500 {
-            reply.outcome = "failed";
-        }
-        reply
-    }
-
-    fn method_not_allowed(allow: &'static str) -> Reply {
-        let mut reply = Reply::error(405, "method_not_allowed", "method not allowed here");
-        reply.allow = Some(allow);
-        reply
-    }
-
-    fn with_event(mut self, event: &Event) -> Reply {
-        self.event_id = Some(event.id.clone());
-        self.event_type = Some(event.event_type.clone());
-        self
-    }
-
-    fn log(&self, method: &Method, path: &str) {
-        let line = LogLine {
-            method: method.as_ref(),
-            path: &truncate(path, MAX_LOGGED_PATH_CHARS),
-            status: self.status,
-            outcome: self.outcome,
-            code: self.error_code,
-            event_id: self.event_id.as_deref(),
-            event_type: self.event_type.as_deref(),
-            deliveries: self.deliveries,
-            detail: self.detail.as_deref(),
-        };
-        if let Ok(text) = serde_json::to_string(&line) {
-            console_log!("{text}");
-        }
-    }
-
-    fn into_response(self) -> worker::Result<Response> {
-        let mut response = Response::from_json(&self.body)?.with_status(self.status);
-        if let Some(allow) = self.allow {
-            response.headers_mut().set("Allow", allow)?;
-        }
-        Ok(response)
-    }
-}
-
-fn truncate(text: &str, max_chars: usize) -> String {
-    text.chars().take(max_chars).collect()
+/// Workers freeze `Date.now()` between I/O, but it is still the wall clock of
+/// this request, which is what tolerances and staleness are measured against.
+fn now_secs() -> i64 {
+    i64::try_from(Date::now().as_millis() / 1000).unwrap_or(i64::MAX)
 }

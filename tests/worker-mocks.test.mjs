@@ -1,0 +1,414 @@
+// The payment server's routes that localstripe cannot serve, and Stripe being
+// down. Checkout Sessions, subscriptions and the billing portal go to
+// stripe-mock (ports 12113/12114), which checks every parameter against
+// Stripe's OpenAPI spec; embedded Checkout and outages go to a fixture server
+// of this test, which records what the Worker sent.
+//
+//   node scripts/worker.mjs build && node --test tests/worker-mocks.test.mjs
+
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+
+import Stripe from "stripe";
+
+import { LOCALSTRIPE_KEY } from "../scripts/localstripe.mjs";
+import { freePort, startService } from "../scripts/service.mjs";
+import { startWorker } from "../scripts/worker.mjs";
+
+const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
+const ADMIN_TOKEN = `admin-${randomBytes(24).toString("hex")}`;
+const STRIPE_MOCK_PORT = 12113;
+const STRIPE_MOCK =
+  process.env.STRIPE_MOCK_BIN ?? join(homedir(), "go/bin/stripe-mock");
+
+describe("payment server on stripe-mock", () => {
+  let stripeMock;
+  let worker;
+  let scratch;
+
+  before(async () => {
+    assert.ok(
+      existsSync(STRIPE_MOCK),
+      `${STRIPE_MOCK} is missing; run scripts/setup.sh`,
+    );
+    scratch = await mkdtemp(join(tmpdir(), "stripe-edge-worker-mock-"));
+    stripeMock = await startService({
+      name: "stripe-mock",
+      command: STRIPE_MOCK,
+      args: ["-http-port", String(STRIPE_MOCK_PORT), "-https-port", "12114"],
+      readyUrl: `http://127.0.0.1:${STRIPE_MOCK_PORT}/v1/customers`,
+    });
+    worker = await startWorker({
+      port: await freePort(),
+      webhookSecret: WEBHOOK_SECRET,
+      stripeSecretKey: LOCALSTRIPE_KEY,
+      adminToken: ADMIN_TOKEN,
+      stripeApiBase: `http://127.0.0.1:${STRIPE_MOCK_PORT}`,
+      persistDir: join(scratch, "state"),
+    });
+  });
+
+  after(async () => {
+    await worker?.stop();
+    await stripeMock?.stop();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  const post = (path, body) =>
+    fetch(`${worker.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+
+  test("a hosted Checkout Session: the URL, and the order paid by its event", async () => {
+    const response = await post("/checkout-sessions", {
+      items: [
+        { sku: "tshirt", quantity: 1 },
+        { sku: "stickers", quantity: 2 },
+      ],
+      ui_mode: "hosted",
+      success_url:
+        "https://shop.example/return?session_id={CHECKOUT_SESSION_ID}",
+      cancel_url: "https://shop.example/cart",
+    });
+
+    assert.equal(response.status, 201, await response.clone().text());
+    const body = await response.json();
+    assert.deepEqual(Object.keys(body), [
+      "order_id",
+      "checkout_session_id",
+      "url",
+    ]);
+    assert.match(body.url, /^https:\/\//);
+    const [order] = await worker.queryD1(
+      `SELECT amount, status, checkout_session_id FROM orders WHERE id = '${body.order_id}'`,
+    );
+    assert.deepEqual(order, {
+      amount: 2500 + 2 * 300,
+      status: "pending",
+      checkout_session_id: body.checkout_session_id,
+    });
+
+    const paymentIntent = `pi_test_${randomBytes(6).toString("hex")}`;
+    const event = signedEvent("checkout.session.completed", {
+      id: body.checkout_session_id,
+      object: "checkout.session",
+      payment_intent: paymentIntent,
+      payment_status: "paid",
+      status: "complete",
+      amount_total: 3100,
+      currency: "usd",
+      client_reference_id: body.order_id,
+      metadata: { order_id: body.order_id },
+    });
+    const delivered = await fetch(`${worker.url}/webhooks/stripe`, event);
+    assert.equal(delivered.status, 200);
+
+    const paid = await (
+      await fetch(`${worker.url}/orders/${body.order_id}`)
+    ).json();
+    assert.equal(paid.status, "paid");
+    assert.equal(paid.payment_intent_id, paymentIntent);
+    assert.equal(paid.fulfilled, true);
+  });
+
+  test("Checkout Session inputs are checked before Stripe is called", async () => {
+    const items = [{ sku: "mug", quantity: 1 }];
+    for (const body of [
+      { items, ui_mode: "hosted" },
+      { items, ui_mode: "popup", success_url: "https://shop.example/ok" },
+      { items, ui_mode: "embedded", success_url: "https://shop.example/ok" },
+      { items, ui_mode: "embedded", return_url: "javascript:alert(1)" },
+      {
+        items: [{ sku: "nope", quantity: 1 }],
+        ui_mode: "hosted",
+        success_url: "https://a.example",
+      },
+    ]) {
+      const response = await post("/checkout-sessions", body);
+      assert.equal(response.status, 400, JSON.stringify(body));
+    }
+  });
+
+  test("POST /subscriptions subscribes a customer to a recurring product", async () => {
+    const response = await post("/subscriptions", {
+      customer_id: "cus_test123",
+      sku: "membership",
+    });
+
+    assert.equal(response.status, 201, await response.clone().text());
+    const body = await response.json();
+    assert.match(body.subscription_id, /^sub_/);
+    assert.equal(typeof body.status, "string");
+    const rows = await worker.queryD1(
+      `SELECT sku FROM subscriptions WHERE id = '${body.subscription_id}'`,
+    );
+    assert.deepEqual(rows, [{ sku: "membership" }]);
+
+    for (const [input, code] of [
+      [{ customer_id: "cus_test123", sku: "tshirt" }, "not_recurring"],
+      [{ customer_id: "cus_test123", sku: "nope" }, "unknown_sku"],
+      [{ sku: "membership" }, "invalid_request"],
+      [{ customer_id: "sub_1", sku: "membership" }, "invalid_request"],
+    ]) {
+      const refused = await post("/subscriptions", input);
+      assert.equal(refused.status, 400);
+      assert.equal((await refused.json()).error.code, code);
+    }
+  });
+
+  test("POST /billing-portal-sessions answers the portal URL", async () => {
+    const response = await post("/billing-portal-sessions", {
+      customer_id: "cus_test123",
+      return_url: "https://shop.example/account",
+    });
+
+    assert.equal(response.status, 201, await response.clone().text());
+    assert.match((await response.json()).url, /^https:\/\//);
+    const refused = await post("/billing-portal-sessions", {
+      customer_id: "cus_test123",
+      return_url: "ftp://shop.example",
+    });
+    assert.equal(refused.status, 400);
+  });
+});
+
+describe("payment server with a fixture Stripe that can fail", () => {
+  let fixture;
+  let worker;
+  let scratch;
+
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), "stripe-edge-worker-fault-"));
+    fixture = await startFixtureStripe();
+    worker = await startWorker({
+      port: await freePort(),
+      webhookSecret: WEBHOOK_SECRET,
+      stripeSecretKey: LOCALSTRIPE_KEY,
+      adminToken: ADMIN_TOKEN,
+      stripeApiBase: fixture.url,
+      persistDir: join(scratch, "state"),
+    });
+  });
+
+  after(async () => {
+    await worker?.stop();
+    await fixture?.stop();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  const post = (path, body, headers = {}) =>
+    fetch(`${worker.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
+
+  test("an embedded Checkout Session answers its client secret", async () => {
+    fixture.mode = "ok";
+    const response = await post("/checkout-sessions", {
+      items: [{ sku: "tshirt", quantity: 2 }],
+      ui_mode: "embedded",
+      return_url: "https://shop.example/return",
+    });
+
+    assert.equal(response.status, 201);
+    const body = await response.json();
+    assert.match(body.client_secret, /^cs_test_\w+_secret_\w+$/);
+    const sent = fixture.requests.at(-1);
+    assert.equal(sent.path, "/v1/checkout/sessions");
+    assert.equal(sent.form.get("ui_mode"), "embedded_page");
+    assert.equal(
+      sent.form.get("line_items[0][price_data][unit_amount]"),
+      "2500",
+    );
+    assert.equal(sent.form.get("line_items[0][quantity]"), "2");
+    assert.equal(sent.form.get("return_url"), "https://shop.example/return");
+    assert.equal(sent.form.get("metadata[order_id]"), body.order_id);
+    assert.equal(
+      sent.idempotencyKey,
+      `order-${body.order_id}-checkout-session`,
+    );
+    assert.equal(sent.authorization, `Bearer ${LOCALSTRIPE_KEY}`);
+  });
+
+  for (const mode of ["down", "reset", "garbage"]) {
+    test(`Stripe ${mode}: a clear 502 and nothing half-written`, async () => {
+      fixture.mode = mode;
+      const before = await counts(worker);
+
+      const attempts = [
+        post("/payment-intents", { items: [{ sku: "mug", quantity: 1 }] }),
+        post("/payment-intents", {
+          items: [{ sku: "mug", quantity: 1 }],
+          order_ref: `retry-${mode}`,
+        }),
+        post("/customers", { email: "down@example.com" }),
+        post("/checkout-sessions", {
+          items: [{ sku: "mug", quantity: 1 }],
+          ui_mode: "hosted",
+          success_url: "https://shop.example/ok",
+        }),
+        post("/subscriptions", {
+          customer_id: "cus_test123",
+          sku: "membership",
+        }),
+        post(
+          "/admin/reconcile",
+          {},
+          { authorization: `Bearer ${ADMIN_TOKEN}` },
+        ),
+        post(
+          "/refunds",
+          { payment_intent_id: "pi_test123" },
+          { authorization: `Bearer ${ADMIN_TOKEN}` },
+        ),
+      ];
+      for (const response of await Promise.all(attempts)) {
+        assert.equal(response.status, 502);
+        const body = await response.json();
+        assert.equal(body.error.code, "stripe_unavailable");
+        assert.match(body.error.message, /Stripe could not be reached/);
+      }
+      assert.deepEqual(await counts(worker), before);
+    });
+  }
+
+  test("a declined payment is a 402 and writes nothing", async () => {
+    fixture.mode = "decline";
+    const before = await counts(worker);
+    const response = await post("/payment-intents", {
+      items: [{ sku: "mug", quantity: 1 }],
+    });
+    assert.equal(response.status, 402);
+    assert.equal((await response.json()).error.code, "payment_failed");
+    assert.deepEqual(await counts(worker), before);
+  });
+
+  test("webhooks are still recorded while Stripe is down", async () => {
+    fixture.mode = "down";
+    const event = signedEvent("customer.created", {
+      id: "cus_while_down",
+      object: "customer",
+      email: "a@example.com",
+      created: nowSecs(),
+    });
+    const response = await fetch(`${worker.url}/webhooks/stripe`, event);
+    assert.equal(response.status, 200);
+    const rows = await worker.queryD1(
+      "SELECT email FROM customers WHERE id = 'cus_while_down'",
+    );
+    assert.deepEqual(rows, [{ email: "a@example.com" }]);
+  });
+});
+
+async function counts(worker) {
+  const [row] = await worker.queryD1(
+    "SELECT (SELECT COUNT(*) FROM orders) AS orders, " +
+      "(SELECT COUNT(*) FROM payments) AS payments, " +
+      "(SELECT COUNT(*) FROM customers) AS customers, " +
+      "(SELECT COUNT(*) FROM checkout_sessions) AS sessions, " +
+      "(SELECT COUNT(*) FROM subscriptions) AS subscriptions",
+  );
+  return row;
+}
+
+/** A `fetch` init delivering `object` as a signed event of `type`. */
+function signedEvent(type, object) {
+  const payload = JSON.stringify({
+    id: `evt_test_${randomBytes(8).toString("hex")}`,
+    object: "event",
+    api_version: "2026-11-18",
+    created: nowSecs() + 1,
+    livemode: false,
+    type,
+    data: { object },
+  });
+  const header = Stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: WEBHOOK_SECRET,
+  });
+  return {
+    method: "POST",
+    headers: { "stripe-signature": header },
+    body: payload,
+  };
+}
+
+/**
+ * A stand-in Stripe API: in mode `ok` it answers Checkout Session creates with
+ * a fixture; `down` answers 503, `reset` drops the connection, `garbage`
+ * answers HTML with 200, `decline` answers a card error.
+ */
+async function startFixtureStripe() {
+  const requests = [];
+  const state = { mode: "ok" };
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("end", () => {
+      const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+      requests.push({
+        path: request.url,
+        form,
+        authorization: request.headers.authorization,
+        idempotencyKey: request.headers["idempotency-key"],
+      });
+      const json = (status, body) =>
+        response
+          .writeHead(status, { "content-type": "application/json" })
+          .end(JSON.stringify(body));
+      switch (state.mode) {
+        case "down":
+          return json(503, { error: { type: "api_error", message: "down" } });
+        case "reset":
+          return request.socket.destroy();
+        case "garbage":
+          return response.writeHead(200).end("<html>gateway</html>");
+        case "decline":
+          return json(402, {
+            error: {
+              type: "card_error",
+              code: "card_declined",
+              message: "declined",
+            },
+          });
+        default: {
+          const id = `cs_test_${randomBytes(8).toString("hex")}`;
+          return json(200, {
+            id,
+            object: "checkout.session",
+            client_secret: `${id}_secret_${randomBytes(8).toString("hex")}`,
+            url: null,
+          });
+        }
+      }
+    });
+  });
+  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    get mode() {
+      return state.mode;
+    },
+    set mode(value) {
+      state.mode = value;
+    },
+    stop: () => {
+      server.closeAllConnections();
+      return new Promise((done) => server.close(done));
+    },
+  };
+}
+
+function nowSecs() {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,352 @@
+//! What every route shares: the reply with its log line, reading a capped body,
+//! JSON input errors, CORS and the admin token.
+
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use worker::{console_log, Env, Method, Request, Response};
+
+/// Stripe events and shop requests are a few KB; anything bigger is refused
+/// before it costs CPU time.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Paths in log lines are cut to this many characters, so a hostile URL cannot
+/// blow up the logs.
+const MAX_LOGGED_PATH_CHARS: usize = 128;
+
+/// A response together with what its log line says. Nothing in a log line is a
+/// secret, a client secret or a body: only ids, codes and counts.
+pub struct Reply {
+    pub status: u16,
+    body: ReplyBody,
+    pub outcome: &'static str,
+    pub error_code: Option<&'static str>,
+    pub event_id: Option<String>,
+    pub event_type: Option<String>,
+    pub deliveries: Option<i64>,
+    /// What processing did with an event (`applied`, `stale`, `no_effect`…).
+    pub effect: Option<&'static str>,
+    /// Operator-facing text for server errors; logged, never sent to clients.
+    pub detail: Option<String>,
+    headers: Vec<(&'static str, String)>,
+}
+
+enum ReplyBody {
+    Json(Value),
+    /// Pre-serialised, for bodies whose key order is part of the contract.
+    Text(String),
+    Empty,
+}
+
+#[derive(Serialize)]
+struct LogLine<'a> {
+    method: &'a str,
+    path: &'a str,
+    status: u16,
+    outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deliveries: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effect: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
+}
+
+impl Reply {
+    fn with_body(status: u16, outcome: &'static str, body: ReplyBody) -> Reply {
+        Reply {
+            status,
+            body,
+            outcome,
+            error_code: None,
+            event_id: None,
+            event_type: None,
+            deliveries: None,
+            effect: None,
+            detail: None,
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn json(status: u16, body: Value) -> Reply {
+        Reply::with_body(status, "ok", ReplyBody::Json(body))
+    }
+
+    /// A body serialised from a struct, keeping its field order.
+    pub fn ordered<T: Serialize>(status: u16, outcome: &'static str, body: &T) -> Reply {
+        match serde_json::to_string(body) {
+            Ok(text) => Reply::with_body(status, outcome, ReplyBody::Text(text)),
+            Err(_) => Reply::error(500, "internal_error", "the response could not be written"),
+        }
+    }
+
+    pub fn no_content() -> Reply {
+        Reply::with_body(204, "ok", ReplyBody::Empty)
+    }
+
+    pub fn error(status: u16, code: &'static str, message: &str) -> Reply {
+        let body = json!({ "error": { "code": code, "message": message } });
+        let outcome = if status >= 500 { "failed" } else { "rejected" };
+        let mut reply = Reply::with_body(status, outcome, ReplyBody::Json(body));
+        reply.error_code = Some(code);
+        reply
+    }
+
+    /// A server-side failure: the client sees `message`, the log also `detail`.
+    pub fn failure(status: u16, code: &'static str, message: &str, detail: String) -> Reply {
+        let mut reply = Reply::error(status, code, message);
+        reply.detail = Some(truncate(&detail, 200));
+        reply
+    }
+
+    pub fn method_not_allowed(allow: &'static str) -> Reply {
+        Reply::error(405, "method_not_allowed", "method not allowed here")
+            .with_header("Allow", allow.to_string())
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: String) -> Reply {
+        self.headers.push((name, value));
+        self
+    }
+
+    pub fn with_event(mut self, id: &str, event_type: &str) -> Reply {
+        self.event_id = Some(id.to_string());
+        self.event_type = Some(event_type.to_string());
+        self
+    }
+
+    pub fn log(&self, method: &Method, path: &str) {
+        let line = LogLine {
+            method: method.as_ref(),
+            path: &truncate(path, MAX_LOGGED_PATH_CHARS),
+            status: self.status,
+            outcome: self.outcome,
+            code: self.error_code,
+            event_id: self.event_id.as_deref(),
+            event_type: self.event_type.as_deref(),
+            deliveries: self.deliveries,
+            effect: self.effect,
+            detail: self.detail.as_deref(),
+        };
+        if let Ok(text) = serde_json::to_string(&line) {
+            console_log!("{text}");
+        }
+    }
+
+    pub fn into_response(self) -> worker::Result<Response> {
+        let mut response = match self.body {
+            ReplyBody::Json(value) => Response::from_json(&value)?,
+            ReplyBody::Text(text) => {
+                let mut response = Response::ok(text)?;
+                response
+                    .headers_mut()
+                    .set("Content-Type", "application/json")?;
+                response
+            }
+            ReplyBody::Empty => Response::empty()?,
+        }
+        .with_status(self.status);
+        for (name, value) in &self.headers {
+            response.headers_mut().set(name, value)?;
+        }
+        Ok(response)
+    }
+}
+
+/// The log line of one event applied outside a webhook request (by a
+/// reconcile run): its id, type and what happened.
+pub fn log_event(source: &str, id: &str, event_type: &str, outcome: &str) {
+    #[derive(Serialize)]
+    struct EventLine<'a> {
+        source: &'a str,
+        event_id: &'a str,
+        event_type: &'a str,
+        outcome: &'a str,
+    }
+    let line = EventLine {
+        source,
+        event_id: id,
+        event_type,
+        outcome,
+    };
+    if let Ok(text) = serde_json::to_string(&line) {
+        console_log!("{text}");
+    }
+}
+
+pub fn truncate(text: &str, max_chars: usize) -> String {
+    text.chars().take(max_chars).collect()
+}
+
+pub enum BodyError {
+    TooLarge,
+    Unreadable,
+}
+
+impl BodyError {
+    pub fn reply(&self) -> Reply {
+        match self {
+            BodyError::TooLarge => Reply::error(
+                413,
+                "payload_too_large",
+                "body exceeds 1 MiB; Stripe events and shop requests are far smaller",
+            ),
+            BodyError::Unreadable => {
+                Reply::error(400, "invalid_body", "the request body could not be read")
+            }
+        }
+    }
+}
+
+/// Reads the whole body once, refusing it as soon as it is known to exceed
+/// `limit`: before reading when `Content-Length` says so, otherwise at the
+/// first chunk past it (the rest is cancelled, never read).
+pub async fn read_body_capped(req: &mut Request, limit: usize) -> Result<Vec<u8>, BodyError> {
+    let declared = req
+        .headers()
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    if req.inner().body().is_none() {
+        return Ok(Vec::new());
+    }
+
+    let mut stream = req.stream().map_err(|_| BodyError::Unreadable)?;
+    let capacity = declared.map_or(0, |len| len as usize);
+    let mut body = Vec::with_capacity(capacity);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| BodyError::Unreadable)?;
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Reads a JSON body into `T`: 413 over the limit, 400 `invalid_json` when it is
+/// not JSON, 400 `invalid_request` when a field is missing or of the wrong type
+/// (serde's message names the field; it never echoes the value).
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, Reply> {
+    let body = read_body_capped(req, MAX_BODY_BYTES)
+        .await
+        .map_err(|e| e.reply())?;
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|_| Reply::error(400, "invalid_json", "the body is not valid JSON"))?;
+    if !value.is_object() {
+        return Err(Reply::error(
+            400,
+            "invalid_request",
+            "the body must be a JSON object",
+        ));
+    }
+    serde_json::from_value(value).map_err(|error| {
+        Reply::error(
+            400,
+            "invalid_request",
+            &truncate(&field_error(&error.to_string()), 200),
+        )
+    })
+}
+
+/// serde_json's messages end with " at line 1 column 42", meaningless here.
+fn field_error(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The origins allowed to call the shop routes from a browser, from the
+/// comma-separated `FRONTEND_ORIGINS` var. Empty means none.
+pub fn frontend_origins(env: &Env) -> Vec<String> {
+    env.var("FRONTEND_ORIGINS")
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+        .split(',')
+        .map(|o| o.trim().trim_end_matches('/').to_string())
+        .filter(|o| !o.is_empty())
+        .collect()
+}
+
+/// The request's `Origin` if it is one of the allowed origins.
+pub fn allowed_origin(req: &Request, allowed: &[String]) -> Option<String> {
+    let origin = req.headers().get("Origin").ok().flatten()?;
+    allowed.contains(&origin).then_some(origin)
+}
+
+/// Adds the CORS headers for an allowed origin. `Vary: Origin` always, so a
+/// cache never serves one origin's answer to another.
+pub fn with_cors(reply: Reply, origin: Option<&str>) -> Reply {
+    let reply = reply.with_header("Vary", "Origin".to_string());
+    match origin {
+        Some(origin) => reply.with_header("Access-Control-Allow-Origin", origin.to_string()),
+        None => reply,
+    }
+}
+
+/// The answer to a CORS preflight: allowed origins get the methods and headers
+/// the shop routes use; others a 403 without CORS headers, which browsers block.
+pub fn preflight(origin: Option<&str>) -> Reply {
+    match origin {
+        Some(origin) => Reply::no_content()
+            .with_header("Access-Control-Allow-Origin", origin.to_string())
+            .with_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS".into())
+            .with_header("Access-Control-Allow-Headers", "Content-Type".into())
+            .with_header("Access-Control-Max-Age", "600".into())
+            .with_header("Vary", "Origin".into()),
+        None => Reply::error(
+            403,
+            "origin_not_allowed",
+            "this origin may not call the API",
+        ),
+    }
+}
+
+/// Checks `Authorization: Bearer <ADMIN_TOKEN>`. Both sides are hashed first so
+/// the comparison takes the same time whatever the lengths.
+pub fn check_admin(req: &Request, env: &Env) -> Result<(), Reply> {
+    let Ok(expected) = env.secret("ADMIN_TOKEN").map(|s| s.to_string()) else {
+        return Err(Reply::error(
+            401,
+            "unauthorized",
+            "admin routes are disabled: ADMIN_TOKEN is not set",
+        ));
+    };
+    if expected.is_empty() {
+        return Err(Reply::error(
+            401,
+            "unauthorized",
+            "admin routes are disabled: ADMIN_TOKEN is not set",
+        ));
+    }
+    let header = req.headers().get("Authorization").ok().flatten();
+    let given = header
+        .as_deref()
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let matches: bool = Sha256::digest(given.as_bytes())
+        .ct_eq(&Sha256::digest(expected.as_bytes()))
+        .into();
+    if given.is_empty() || !matches {
+        return Err(Reply::error(
+            401,
+            "unauthorized",
+            "missing or wrong admin bearer token",
+        ));
+    }
+    Ok(())
+}
