@@ -16,11 +16,15 @@ JS_TESTS := tests/pkg/esm.test.mjs tests/pkg/cjs.test.cjs tests/pkg/init.test.mj
 	tests/pkg/keys.test.mjs tests/pkg/keys.test.cjs tests/secret-scan.test.mjs \
 	tests/pkg/paths.test.mjs tests/pkg/thin.test.mjs \
 	tests/pkg/bundler.test.mjs tests/pkg/workerd.test.mjs \
+	tests/pkg/client.test.cjs tests/pkg/client-encoding.test.mjs \
+	tests/pkg/client-retries.test.mjs tests/pkg/client-stripe-mock.test.mjs \
+	tests/pkg/client-localstripe.test.mjs \
 	tests/differential/stripe-node.test.mjs tests/differential/stripe-node-wasm.test.mjs \
 	tests/differential/stripe-python.test.mjs \
-	tests/worker.test.mjs tests/nextjs.test.mjs tests/demo.test.mjs
+	tests/worker.test.mjs tests/worker-api.test.mjs tests/worker-mocks.test.mjs \
+	tests/nextjs.test.mjs tests/e2e/shop.test.mjs tests/demo.test.mjs
 
-.PHONY: demo dev test setup pkg worker nextjs lint secret-scan rust-test fuzz models js-test bench clean
+.PHONY: demo dev test setup pkg worker nextjs lint secret-scan rust-test fuzz models models-size js-test bench clean
 
 FUZZ_SECONDS ?= 60
 
@@ -46,9 +50,12 @@ lint: setup
 	cargo fmt --all --check
 	cd fuzz && cargo fmt --check
 	cargo clippy -p stripe-edge --all-targets -- -D warnings
-	cargo clippy -p stripe-edge --features models --all-targets -- -D warnings
+	cargo clippy -p stripe-edge --features api --all-targets -- -D warnings
+	cargo clippy -p stripe-edge --features models,api --all-targets -- -D warnings
+	cargo clippy -p stripe-edge --features models-payments --all-targets -- -D warnings
 	cargo clippy -p stripe-edge-codegen --all-targets -- -D warnings
 	cargo clippy -p stripe-edge --target wasm32-unknown-unknown --features wasm -- -D warnings
+	cargo clippy -p stripe-edge --target wasm32-unknown-unknown --features wasm,wasm-keys,wasm-api -- -D warnings
 	cargo clippy -p stripe-edge-worker --target wasm32-unknown-unknown -- -D warnings
 	prettier --check "**/*.{js,mjs,cjs,ts,tsx}"
 
@@ -57,14 +64,20 @@ secret-scan: setup
 	scripts/secret-scan.sh
 
 rust-test: setup
-	cargo test -p stripe-edge
-	cargo test -p stripe-edge --features models --test models
+	cargo test -p stripe-edge --features api
+	cargo test -p stripe-edge --features models,api --test models --test api_stripe_mock
+	cargo test -p stripe-edge --features models-payments --test models
 	cargo test -p stripe-edge-codegen
 	wasm-pack test --node -- --test wasm
 
 ## Regenerates the models from the pinned OpenAPI spec (fetched through the Go proxy).
 models:
 	cargo run -q -p stripe-edge-codegen -- "$$(scripts/stripe-spec.sh)" .
+
+## What the Rust models add to a wasm module: webhook only, the payments group, all
+## models (a size report, not a test; several minutes of release builds).
+models-size: setup
+	node scripts/models-size.mjs
 
 ## Coverage-guided fuzzing of header parsing and verification against a reference
 ## model, for a bounded time per target (make test runs a short pass).
@@ -85,15 +98,19 @@ nextjs: pkg
 
 js-test: pkg worker nextjs
 	tsc -p tests/types
+	tsc -p tests/types/stripe-node/tsconfig.stripe-node.json
 	tsc -p tests/pkg/types
 	tsc -p tests/pkg/types/tsconfig.node10.json
+	cd examples/nextjs && npm test && npm run typecheck
 	node --test $(JS_TESTS)
 
 ## Speed beside stripe-node in Node, workerd and a Next.js edge route, and the size a
 ## webhook-only import ships; a benchmark, not a test (see BENCHMARKS.md).
-bench: pkg
+bench: pkg worker
 	scripts/use-pkg.sh bench
 	node scripts/bench.mjs
+	node scripts/bench-client.mjs
+	node scripts/bench-worker.mjs
 
 clean:
 	rm -rf target pkg worker/build examples/nextjs/.next bench/.next artifacts .wrangler

@@ -1,8 +1,9 @@
 // The main job on the local stack: localstripe as Stripe, the Worker under wrangler
-// dev with local D1, and the Next.js example under next start. A payment made through
-// Stripe's REST API makes localstripe sign and deliver real webhooks to all three
-// endpoints; the report says what each verified, what D1 holds, and how a tampered
-// copy of a real delivery was refused.
+// dev with local D1, and the Next.js shop under next start. An order placed through
+// the Worker (priced from its catalog) and paid with a test card makes localstripe
+// sign and deliver real webhooks to all three endpoints; the report says what each
+// verified, what D1 holds, that the order is paid, and how a tampered copy of a real
+// delivery was refused.
 //
 //   node scripts/demo.mjs          run once, print the report, stop everything
 //   node scripts/demo.mjs --keep   leave the stack running until Ctrl-C (make dev)
@@ -13,7 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startLocalstripe } from "./localstripe.mjs";
+import { LOCALSTRIPE_KEY, startLocalstripe } from "./localstripe.mjs";
 import { startNext } from "./nextjs.mjs";
 import { freePort } from "./service.mjs";
 import { startWorker } from "./worker.mjs";
@@ -21,6 +22,8 @@ import { startWorker } from "./worker.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const EXPECTED_EVENTS = ["customer.created", "payment_intent.succeeded"];
 const DELIVERY_TIMEOUT_MS = 30_000;
+/** What the demo buys: a catalog row seeded by worker/migrations/. */
+const CART = [{ sku: "mug", quantity: 2 }];
 
 /** Runs the demo and returns what it saw; `keep` leaves the stack up. */
 export async function runDemo({ keep = false, log = console.log } = {}) {
@@ -32,6 +35,7 @@ export async function runDemo({ keep = false, log = console.log } = {}) {
 
   // A fresh secret per run, known only to localstripe and the three endpoints.
   const webhookSecret = `whsec_${randomBytes(24).toString("hex")}`;
+  const adminToken = randomBytes(24).toString("hex");
   const stack = [];
   try {
     const localstripe = await startLocalstripe({
@@ -39,19 +43,29 @@ export async function runDemo({ keep = false, log = console.log } = {}) {
       logFile: join(logs, "localstripe.log"),
     });
     stack.push(localstripe);
+    const nextPort = await portOr(3000);
     const worker = await startWorker({
       port: await portOr(8787),
       webhookSecret,
+      stripeSecretKey: LOCALSTRIPE_KEY,
+      stripeApiBase: localstripe.url,
+      adminToken,
+      frontendOrigins: `http://127.0.0.1:${nextPort},http://localhost:${nextPort}`,
       persistDir,
       logFile: join(logs, "worker.log"),
     });
     stack.push(worker);
     const next = await startNext({
-      port: await portOr(3000),
+      port: nextPort,
       env: {
+        PAYMENTS_BACKEND: "worker",
+        WORKER_URL: worker.url,
         STRIPE_WEBHOOK_SECRET: webhookSecret,
         STRIPE_API_BASE: localstripe.url,
-        WORKER_URL: worker.url,
+        // localstripe's keys: not real ones; the shop's card form then uses its
+        // Stripe.js mock.
+        STRIPE_SECRET_KEY: LOCALSTRIPE_KEY,
+        NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: "pk_test_localstripe",
       },
       logFile: join(logs, "nextjs.log"),
     });
@@ -87,31 +101,40 @@ export async function runDemo({ keep = false, log = console.log } = {}) {
     log(
       `  localstripe  ${localstripe.url}   Stripe API stand-in; signs and sends webhooks`,
     );
-    log(`  Worker       ${worker.url}   wrangler dev, local D1`);
     log(
-      `  Next.js      ${next.url}   next start, webhook routes on Node and edge`,
+      `  Worker       ${worker.url}   wrangler dev, local D1: payment routes and webhooks`,
+    );
+    log(
+      `  Next.js      ${next.url}   next start: the shop, webhook routes on Node and edge`,
     );
     log("");
 
-    const customer = await localstripe.api("POST", "/v1/customers", {
+    const customer = await workerCall(worker, "POST", "/customers", {
       email: "buyer@example.com",
       name: "Demo Buyer",
     });
-    const created = await localstripe.api("POST", "/v1/payment_intents", {
-      amount: "2000",
-      currency: "usd",
-      customer: customer.id,
-      payment_method: "pm_card_visa",
-      "metadata[order_id]": "ord_demo_1",
+    const order = await workerCall(worker, "POST", "/payment-intents", {
+      items: CART,
+      customer_id: customer.customer_id,
     });
+    // What Stripe.js does in the browser: localstripe refuses a payment method
+    // given to confirm itself, so it is attached first.
+    await localstripe.api(
+      "POST",
+      `/v1/payment_intents/${order.payment_intent_id}`,
+      { payment_method: "pm_card_visa" },
+    );
     const confirmed = await localstripe.api(
       "POST",
-      `/v1/payment_intents/${created.id}/confirm`,
+      `/v1/payment_intents/${order.payment_intent_id}/confirm`,
     );
-    log("Stripe API calls (to localstripe)");
-    log(`  customer        ${customer.id}`);
+    log("An order through the Worker, paid with a test card on localstripe");
+    log(`  customer        ${customer.customer_id}`);
     log(
-      `  payment intent  ${created.id}  2000 usd, confirmed with pm_card_visa: ${confirmed.status}`,
+      `  order           ${order.order_id}  ${CART.map((item) => `${item.quantity} x ${item.sku}`).join(", ")}: ${order.amount} ${order.currency} from the catalog`,
+    );
+    log(
+      `  payment intent  ${order.payment_intent_id}  confirmed with pm_card_visa: ${confirmed.status}`,
     );
     log("");
 
@@ -134,26 +157,34 @@ export async function runDemo({ keep = false, log = console.log } = {}) {
     }
     log("");
 
+    const paidOrder = await waitForOrder(worker, order.order_id);
     const rows = await worker.queryD1(
-      "SELECT id, type, deliveries FROM webhook_events ORDER BY created, id",
+      `SELECT id, type, deliveries FROM webhook_events WHERE type IN (${EXPECTED_EVENTS.map((type) => `'${type}'`).join(", ")}) ORDER BY created, id`,
     );
     log("D1 webhook_events (the Worker's store)");
     for (const row of rows)
       log(`  ${row.id}  ${row.type.padEnd(26)} deliveries ${row.deliveries}`);
+    log(
+      `  order ${paidOrder.order_id} is ${paidOrder.status} (GET /orders/:id)`,
+    );
     log("");
 
-    const replays = await replayAndTamper({ capture, endpoints, worker });
+    const replays = await replayAndTamper({
+      capture,
+      endpoints,
+      amount: order.amount,
+    });
     log("A real delivery replayed, and a tampered copy of it");
     log(
       `  replayed as is to the Worker: ${replays.replay.status}, duplicate=${replays.replay.duplicate}`,
     );
     for (const result of replays.tampered) {
       log(
-        `  tampered (amount 2000 -> 1), ${result.name}: ${result.status} ${result.code}`,
+        `  tampered (amount ${order.amount} -> 1), ${result.name}: ${result.status} ${result.code}`,
       );
     }
     const rowsAfter = await worker.queryD1(
-      "SELECT id, deliveries FROM webhook_events ORDER BY created, id",
+      `SELECT id, deliveries FROM webhook_events WHERE type IN (${EXPECTED_EVENTS.map((type) => `'${type}'`).join(", ")}) ORDER BY created, id`,
     );
     log(
       `  D1 still holds ${rowsAfter.length} events; ${replays.replayedId} has deliveries ${
@@ -164,6 +195,9 @@ export async function runDemo({ keep = false, log = console.log } = {}) {
 
     const report = {
       customer,
+      order,
+      paidOrder,
+      catalogAmount: await catalogAmount(worker, CART),
       paymentIntent: confirmed,
       events,
       byEndpoint: seen.byEndpoint,
@@ -172,7 +206,9 @@ export async function runDemo({ keep = false, log = console.log } = {}) {
       replays,
     };
     if (keep) {
-      log("The stack is up; press Ctrl-C to stop it.");
+      log(
+        `The stack is up; the shop is at ${next.url}. Press Ctrl-C to stop it.`,
+      );
       await new Promise((resolve) => process.once("SIGINT", resolve));
     }
     return report;
@@ -200,6 +236,14 @@ export function demoProblems(report) {
     report.rows.some((row) => row.deliveries !== 1)
   ) {
     problems.push("D1 does not hold each event exactly once");
+  }
+  if (report.order.amount !== report.catalogAmount) {
+    problems.push(
+      `the order was priced ${report.order.amount}, the catalog says ${report.catalogAmount}`,
+    );
+  }
+  if (report.paidOrder.status !== "paid") {
+    problems.push(`the order is ${report.paidOrder.status}, not paid`);
   }
   if (
     report.replays.replay.status !== 200 ||
@@ -280,7 +324,7 @@ function verifiedIn(logText, runtime) {
   return new Set([...logText.matchAll(pattern)].map((match) => match[1]));
 }
 
-async function replayAndTamper({ capture, endpoints, worker }) {
+async function replayAndTamper({ capture, endpoints, amount }) {
   const succeeded = [...capture.deliveries.values()].find((delivery) =>
     delivery.body.includes('"payment_intent.succeeded"'),
   );
@@ -292,7 +336,10 @@ async function replayAndTamper({ capture, endpoints, worker }) {
     succeeded.signature,
   );
 
-  const tamperedBody = succeeded.body.replace('"amount": 2000', '"amount": 1');
+  const tamperedBody = succeeded.body.replace(
+    `"amount": ${amount}`,
+    '"amount": 1',
+  );
   if (tamperedBody === succeeded.body)
     throw new Error("no amount to tamper with");
   const tampered = [];
@@ -309,6 +356,41 @@ async function replayAndTamper({ capture, endpoints, worker }) {
     replayedId: succeeded.id,
     tampered,
   };
+}
+
+/** A call to one of the Worker's JSON routes; throws on an error answer. */
+async function workerCall(worker, method, path, body) {
+  const response = await fetch(`${worker.url}${path}`, {
+    method,
+    headers: body ? { "content-type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await response.json();
+  if (!response.ok) {
+    throw new Error(
+      `Worker ${method} ${path}: ${response.status} ${json.error?.code}`,
+    );
+  }
+  return json;
+}
+
+/** The order once the Worker has seen its payment succeed, or as it is at the deadline. */
+async function waitForOrder(worker, orderId) {
+  const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
+  for (;;) {
+    const order = await workerCall(worker, "GET", `/orders/${orderId}`);
+    if (order.status === "paid" || Date.now() > deadline) return order;
+    await sleep(250);
+  }
+}
+
+/** What the cart costs by the Worker's own catalog. */
+async function catalogAmount(worker, cart) {
+  const { products } = await workerCall(worker, "GET", "/catalog");
+  return cart.reduce((sum, item) => {
+    const product = products.find((row) => row.sku === item.sku);
+    return sum + product.unit_amount * item.quantity;
+  }, 0);
 }
 
 async function post(url, body, signature) {

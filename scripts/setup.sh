@@ -74,3 +74,25 @@ fi
 # Stripe's OpenAPI spec, pinned in scripts/stripe-spec.sh; the models' up-to-date test
 # regenerates from it (a 2.4 MB module from the Go proxy, cached after the first time).
 scripts/stripe-spec.sh >/dev/null
+
+# stripe-mock, Stripe's stateless mock, for the API client's tests: the same release
+# as the spec above (one pin, read from scripts/stripe-spec.sh).
+STRIPE_MOCK_VERSION=$(awk -F= '/^STRIPE_MOCK_VERSION=/ { print $2; exit }' scripts/stripe-spec.sh)
+if ! { command -v stripe-mock >/dev/null 2>&1 &&
+  stripe-mock -version 2>/dev/null | grep -xF "stripe-mock $STRIPE_MOCK_VERSION" >/dev/null; }; then
+  step "go install stripe-mock $STRIPE_MOCK_VERSION (about 1 minute)"
+  # -X stamps the version (go install leaves "master") so the check above sees it.
+  GOBIN="$HOME/go/bin" go install -ldflags "-X main.version=$STRIPE_MOCK_VERSION" \
+    "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION"
+fi
+
+# Debian's chromium for the example shop's browser tests (tests/e2e), driven by
+# playwright-core; playwright's own browser download is never used.
+if [ ! -x /usr/bin/chromium ]; then
+  step "apt-get install chromium (about 1 minute)"
+  sudo_if_needed=()
+  [ "$(id -u)" -eq 0 ] || sudo_if_needed=(sudo)
+  "${sudo_if_needed[@]}" apt-get update -qq
+  "${sudo_if_needed[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq chromium
+fi

@@ -10,6 +10,10 @@ test("demo: localstripe's webhooks verified by every endpoint, stored once", asy
   const report = await runDemo({ log: (line) => lines.push(line) });
 
   assert.equal(report.paymentIntent.status, "succeeded");
+  // The Worker priced the order from its catalog, and the webhook marked it paid.
+  assert.equal(report.order.amount, report.catalogAmount);
+  assert.ok(report.catalogAmount > 0);
+  assert.equal(report.paidOrder.status, "paid");
   const types = report.events.map((event) => event.type).sort();
   assert.deepEqual(types, ["customer.created", "payment_intent.succeeded"]);
 

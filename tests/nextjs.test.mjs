@@ -1,6 +1,8 @@
-// End-to-end test of examples/nextjs: the built app is started with
-// `next start` and real HTTP deliveries, signed by stripe-node, are posted to
-// its Node and edge webhook routes.
+// End-to-end test of examples/nextjs over HTTP: the built app is started with
+// `next start`; real deliveries, signed by stripe-node, are posted to its Node
+// and edge webhook routes; the start-up configuration check and the shop's
+// payment routes (cart checks, Stripe unreachable) are exercised. The browser
+// flows are in tests/e2e/shop.test.mjs.
 //
 // Needs the app built first (the Makefile runs `next build`). Run from the
 // repository root: node --test tests/nextjs.test.mjs
@@ -11,6 +13,7 @@ import { after, before, describe, test } from "node:test";
 import Stripe from "stripe";
 
 import { startNext } from "../scripts/nextjs.mjs";
+import { freePort } from "../scripts/service.mjs";
 
 // Only the webhook helpers are used; no request reaches Stripe.
 const stripe = new Stripe("sk_test_placeholder_not_used");
@@ -191,6 +194,131 @@ for (const [label, configured] of [
     } finally {
       await bare.stop();
     }
+  });
+}
+
+describe("shop configuration, checked at start-up with loadStripeConfig", () => {
+  test("a secret key in NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY stops the shop from serving", async () => {
+    const leaked = `sk_test_${randomBytes(18).toString("hex")}`;
+    const refused = await startNext({
+      env: {
+        NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: leaked,
+        STRIPE_SECRET_KEY: undefined,
+      },
+    });
+    try {
+      for (const path of ["/", "/checkout", "/api/orders/ord_x"]) {
+        const response = await fetch(refused.url + path);
+        await response.arrayBuffer();
+        assert.equal(response.status, 500, path);
+      }
+      assert.match(refused.logs(), /secret_in_public_variable/);
+      assert.match(refused.logs(), /NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY/);
+      assert.ok(!refused.logs().includes(leaked), "the log shows the key");
+    } finally {
+      await refused.stop();
+    }
+  });
+
+  test("without keys, the shop says payments are unavailable", async () => {
+    const bare = await startNext({
+      env: {
+        STRIPE_SECRET_KEY: undefined,
+        NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: undefined,
+        STRIPE_PUBLISHABLE_KEY: undefined,
+      },
+    });
+    try {
+      const response = await postJson(bare.url, "/api/payment-intents", {
+        items: [{ sku: "mug", quantity: 1 }],
+      });
+      assert.equal(response.status, 503);
+      assert.equal((await response.json()).error.problem, "unavailable");
+      const page = await fetch(`${bare.url}/checkout`);
+      assert.match(await page.text(), /Payments are unavailable/);
+      assert.match(
+        bare.logs(),
+        /shop config refused code=missing_value variable=STRIPE_SECRET_KEY/,
+      );
+    } finally {
+      await bare.stop();
+    }
+  });
+});
+
+describe("shop routes, direct mode, with the Stripe API unreachable", () => {
+  let shop;
+  before(async () => {
+    // Nothing listens on this port: every Stripe call fails to connect.
+    const closed = await freePort();
+    shop = await startNext({
+      env: {
+        PAYMENTS_BACKEND: "direct",
+        STRIPE_SECRET_KEY: "sk_test_localstripe",
+        NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: "pk_test_localstripe",
+        STRIPE_API_BASE: `http://127.0.0.1:${closed}`,
+      },
+    });
+  });
+  after(async () => {
+    await shop?.stop();
+  });
+
+  for (const [label, items, message] of [
+    [
+      "an unknown product",
+      [{ sku: "free-gold", quantity: 1 }],
+      /no longer sold/,
+    ],
+    ["a negative quantity", [{ sku: "mug", quantity: -1 }], /between 1/],
+    ["a fractional quantity", [{ sku: "mug", quantity: 0.5 }], /between 1/],
+    [
+      "a subscription in the cart",
+      [{ sku: "membership", quantity: 1 }],
+      /no longer sold/,
+    ],
+    ["an empty cart", [], /empty/],
+    ["no cart at all", undefined, /empty/],
+  ]) {
+    test(`refuses ${label} before calling Stripe`, async () => {
+      const response = await postJson(shop.url, "/api/payment-intents", {
+        items,
+      });
+      assert.equal(response.status, 400);
+      assert.match((await response.json()).error.message, message);
+    });
+  }
+
+  test("says the network is down, and that the buyer was not charged", async () => {
+    const response = await postJson(shop.url, "/api/payment-intents", {
+      items: [{ sku: "mug", quantity: 2 }],
+    });
+    assert.equal(response.status, 503);
+    const { error } = await response.json();
+    assert.equal(error.problem, "network");
+    assert.match(error.message, /not been charged/);
+    assert.match(
+      shop.logs(),
+      /shop start payment failed status=0 code=network/,
+    );
+  });
+
+  test("the confirm route refuses a client secret of another intent", async () => {
+    const response = await postJson(
+      shop.url,
+      "/api/payment-intents/pi_123/confirm",
+      { token: "tok_1", client_secret: "pi_456_secret_abc" },
+    );
+    assert.equal(response.status, 400);
+    assert.match((await response.json()).error.message, /not valid/);
+  });
+});
+
+function postJson(base, path, body) {
+  return fetch(base + path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
   });
 }
 

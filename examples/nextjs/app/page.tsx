@@ -1,30 +1,47 @@
-export default function Home() {
+import { AddToCart } from "@/components/add-to-cart";
+import { products as localProducts, type Product } from "@/lib/catalog";
+import { formatAmount } from "@/lib/format";
+import { paymentsBackend } from "@/lib/payments";
+
+export const dynamic = "force-dynamic";
+
+/** The catalog, from the Worker in `worker` mode, from lib/catalog.ts otherwise. */
+export default async function CatalogPage() {
+  const products = await catalog();
   return (
-    <main style={{ maxWidth: "40rem" }}>
-      <h1>stripe-edge with Next.js</h1>
-      <p>
-        This app verifies Stripe webhooks with <code>stripe-edge</code>, a
-        WebAssembly build of a Rust verifier. The same handler serves two
-        routes, one per Next.js runtime:
-      </p>
-      <ul>
-        <li>
-          <code>POST /api/webhooks/stripe</code> on the Node.js runtime
-        </li>
-        <li>
-          <code>POST /api/webhooks/stripe-edge</code> on the edge runtime
-        </li>
+    <section>
+      <h1>Shop</h1>
+      <ul className="catalog">
+        {products.map((product) => (
+          <li key={product.sku} data-sku={product.sku}>
+            <h2>{product.name}</h2>
+            <p>{product.description}</p>
+            <p className="price">
+              {formatAmount(product.unit_amount, product.currency)}
+              {product.kind === "recurring" ? ` / ${product.interval}` : ""}
+            </p>
+            {product.kind === "one_time" ? (
+              <AddToCart sku={product.sku} name={product.name} />
+            ) : (
+              <a href={`/subscribe?sku=${product.sku}`}>Subscribe</a>
+            )}
+          </li>
+        ))}
       </ul>
       <p>
-        Set <code>STRIPE_WEBHOOK_SECRET</code> to the endpoint&apos;s signing
-        secret (several, comma-separated, while rolling it), then send test
-        events with{" "}
-        <code>
-          stripe listen --forward-to localhost:3000/api/webhooks/stripe
-        </code>
-        . Each delivery is logged as one line with the event&apos;s id and type;
-        a refused one is answered 400 with an error code.
+        <a href="/checkout">Go to checkout →</a>
       </p>
-    </main>
+    </section>
   );
+}
+
+async function catalog(): Promise<Product[]> {
+  const chosen = paymentsBackend();
+  if (!chosen.ok) return [...localProducts];
+  try {
+    return await chosen.backend.catalog();
+  } catch {
+    // The catalog is still worth showing; paying will say what is wrong.
+    return [...localProducts];
+  }
 }

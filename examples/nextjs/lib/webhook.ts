@@ -11,6 +11,7 @@ export type RuntimeName = "node" | "edge";
 export async function handleStripeWebhook(
   request: Request,
   runtime: RuntimeName,
+  onEvent?: (event: StripeEvent) => void,
 ): Promise<Response> {
   // Read on every request rather than at module load, so the edge bundle never
   // captures a value at build time and a rotated secret needs no rebuild.
@@ -49,6 +50,7 @@ export async function handleStripeWebhook(
   console.log(
     `webhook verified runtime=${runtime} id=${event.id} type=${event.type}`,
   );
+  onEvent?.(event);
 
   // Stripe only looks at the status. Echoing the event is off by default and
   // exists for the example's tests: it shows that the verified event survives

@@ -1,0 +1,29 @@
+import { errorResponse, json, notConfigured, readJson } from "@/lib/http";
+import { readCart } from "@/lib/catalog";
+import { paymentsBackend } from "@/lib/payments";
+
+export const runtime = "nodejs";
+
+/**
+ * Starts a hosted Checkout Session for the cart, `{ items }`, and answers its
+ * URL; the page sends the buyer there. Stripe shows its own payment page and
+ * comes back to `/orders` (or to the cart when the buyer cancels).
+ */
+export async function POST(request: Request): Promise<Response> {
+  const chosen = paymentsBackend();
+  if (!chosen.ok) return notConfigured(chosen.message);
+  const body = (await readJson(request)) as { items?: unknown } | undefined;
+  const origin = new URL(request.url).origin;
+  try {
+    const url = await chosen.backend.startHostedCheckout(
+      readCart(body?.items),
+      {
+        success: `${origin}/orders?checkout=done`,
+        cancel: `${origin}/checkout`,
+      },
+    );
+    return json(201, { url });
+  } catch (error) {
+    return errorResponse(error, "hosted checkout");
+  }
+}

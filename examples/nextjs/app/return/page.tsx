@@ -1,0 +1,88 @@
+import type { Metadata } from "next";
+import { ClientSecretError, readReturnUrl } from "stripe-edge";
+
+import { OrderStatus } from "@/components/order-status";
+import { Unavailable } from "@/components/unavailable";
+import { asBackendError, BackendError } from "@/lib/backend-error";
+import { messageFor } from "@/lib/buyer-messages";
+import { paymentsBackend, type PaymentsBackend } from "@/lib/payments";
+import { stateOf, type ReturnState } from "@/lib/return-state";
+import { sameSecret } from "@/lib/stripe-client";
+
+export const metadata: Metadata = { title: "Your payment" };
+export const dynamic = "force-dynamic";
+
+const INVALID_LINK =
+  "This payment link is not valid. If you paid, your order history shows the payment.";
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/**
+ * Where Stripe (or the local card form) sends the buyer after paying, with
+ * `payment_intent`, `payment_intent_client_secret` and `redirect_status` on
+ * the URL. Nothing on the URL is trusted: the package checks that the client
+ * secret belongs to the PaymentIntent named beside it and to this order, and
+ * the status shown is the server's, not `redirect_status`.
+ */
+export default async function ReturnPage({
+  searchParams,
+}: {
+  searchParams: Promise<SearchParams>;
+}) {
+  const chosen = paymentsBackend();
+  if (!chosen.ok) return <Unavailable />;
+  const initial = await checkReturn(await searchParams, chosen.backend);
+  return <OrderStatus initial={initial} />;
+}
+
+async function checkReturn(
+  params: SearchParams,
+  backend: PaymentsBackend,
+): Promise<ReturnState> {
+  const orderId = typeof params.order === "string" ? params.order : "";
+  const secret =
+    typeof params.payment_intent_client_secret === "string"
+      ? params.payment_intent_client_secret
+      : "";
+  if (!/^ord_\w+$/.test(orderId)) return invalid("no_order");
+
+  try {
+    const order = await backend.order(orderId);
+    if (!order) return invalid("unknown_order");
+    // The secret must be well formed, of a PaymentIntent, and of this order's.
+    readReturnUrl(params, { expectedId: order.payment_intent_id });
+
+    if (backend.kind === "direct") {
+      // The id check above cannot see the secret's random part; the direct
+      // mode holds the real secret and compares the whole value.
+      const intent = await backend.paymentState(order.payment_intent_id);
+      if (!sameSecret(secret, intent.client_secret)) {
+        return invalid("secret_mismatch");
+      }
+      if (
+        intent.status === "requires_payment_method" &&
+        order.status !== "paid"
+      ) {
+        return {
+          kind: "declined",
+          orderId,
+          message: messageFor("declined").message,
+        };
+      }
+    }
+    return stateOf(order);
+  } catch (thrown) {
+    if (thrown instanceof ClientSecretError) return invalid(thrown.code);
+    const error = asBackendError(thrown);
+    if (error instanceof BackendError) {
+      console.log(`shop return page status=${error.status}`);
+      return { kind: "error", message: messageFor("unavailable").message };
+    }
+    throw error;
+  }
+}
+
+function invalid(reason: string): ReturnState {
+  console.log(`shop return refused reason=${reason}`);
+  return { kind: "error", message: INVALID_LINK };
+}
