@@ -160,19 +160,16 @@ pub async fn create_payment_intent(
         Ok(input) => input,
         Err(reply) => return reply,
     };
-    if let Err(reply) = check_optional_id("customer_id", input.customer_id.as_deref(), "cus_") {
-        return reply;
-    }
-    let order_id = match order_id_for(input.order_ref.as_deref()) {
-        Ok(id) => id,
-        Err(reply) => return reply,
-    };
-    let cart = match price_cart(db, &input.items).await {
-        Ok(cart) => cart,
-        Err(reply) => return reply,
-    };
-    let stripe = match Stripe::from_env(env) {
-        Ok(stripe) => stripe,
+    let (order_id, cart, stripe) = match open_order(
+        env,
+        db,
+        input.customer_id.as_deref(),
+        input.order_ref.as_deref(),
+        &input.items,
+    )
+    .await
+    {
+        Ok(opened) => opened,
         Err(reply) => return reply,
     };
 
@@ -353,19 +350,16 @@ pub async fn create_checkout_session(
              each an http(s) URL",
         );
     }
-    if let Err(reply) = check_optional_id("customer_id", input.customer_id.as_deref(), "cus_") {
-        return reply;
-    }
-    let order_id = match order_id_for(input.order_ref.as_deref()) {
-        Ok(id) => id,
-        Err(reply) => return reply,
-    };
-    let cart = match price_cart(db, &input.items).await {
-        Ok(cart) => cart,
-        Err(reply) => return reply,
-    };
-    let stripe = match Stripe::from_env(env) {
-        Ok(stripe) => stripe,
+    let (order_id, cart, stripe) = match open_order(
+        env,
+        db,
+        input.customer_id.as_deref(),
+        input.order_ref.as_deref(),
+        &input.items,
+    )
+    .await
+    {
+        Ok(opened) => opened,
         Err(reply) => return reply,
     };
     match existing_order(db, &order_id, &cart, input.customer_id.as_deref()).await {
@@ -1026,6 +1020,23 @@ async fn stored_order(db: &D1Database, id: &str) -> Result<Option<OrderRow>, Rep
     first::<OrderRow>(db, &sql, &[Param::Text(id)])
         .await
         .map_err(storage_failure)
+}
+
+/// What both order routes check before anything is written: the customer id's
+/// shape, the order's id (from `order_ref` when given), the cart priced from the
+/// catalog, and a configured Stripe client.
+async fn open_order(
+    env: &Env,
+    db: &D1Database,
+    customer_id: Option<&str>,
+    order_ref: Option<&str>,
+    items: &[CartItem],
+) -> Result<(String, PricedCart, Stripe), Reply> {
+    check_optional_id("customer_id", customer_id, "cus_")?;
+    let order_id = order_id_for(order_ref)?;
+    let cart = price_cart(db, items).await?;
+    let stripe = Stripe::from_env(env)?;
+    Ok((order_id, cart, stripe))
 }
 
 /// The stored order for a retried request, if any; 409 when the same
