@@ -22,6 +22,7 @@ import Stripe from "stripe";
 
 import { freePort } from "./service.mjs";
 import { startWorker } from "./worker.mjs";
+import { seededRandom } from "./seeded-random.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 // Three events per PaymentIntent, plus 10% duplicates: 1,700 give 5,610 deliveries.
@@ -40,7 +41,7 @@ const TYPES = [
 
 async function main() {
   const secret = `whsec_${randomBytes(24).toString("base64url")}`;
-  const plan = makeDeliveries(INTENTS, DUPLICATE_SHARE, mulberry32(SEED));
+  const plan = makeDeliveries(INTENTS, DUPLICATE_SHARE, seededRandom(SEED));
   console.log(
     `Worker webhook load: ${plan.deliveries.length} deliveries of ${plan.events.length} ` +
       `events (${plan.duplicates} duplicates, ${plan.reordered} events arriving before ` +
@@ -233,18 +234,6 @@ function shuffle(items, random) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j], items[i]];
   }
-}
-
-/** A small seeded PRNG, so every run sends the same mix. */
-function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function percentile(sorted, p) {

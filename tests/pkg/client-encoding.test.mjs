@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { StripeClient } from "stripe-edge";
+import { seededRandom } from "../../scripts/seeded-random.mjs";
 
 function recordingFetch(sent) {
   return async (url, init) => {
@@ -113,18 +114,6 @@ for (const [label, params] of Object.entries(CASES)) {
   test(`same encoding as stripe-node: ${label}`, () => assertSame(params, label));
 }
 
-/** A small deterministic PRNG, so a failure can be replayed. */
-function prng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ALPHABET = ["a", "z", "0", "_", "-", ".", "~", " ", "&", "=", "+", "%", "[", "]", "é", "🎉", "'", "!", "*", "(", ")", "/", "?", "#"];
 
 function randomParams(random) {
@@ -158,7 +147,7 @@ function randomParams(random) {
 }
 
 test("same encoding as stripe-node: 400 random params", async () => {
-  const random = prng(20261203);
+  const random = seededRandom(20261203);
   for (let i = 0; i < 400; i += 1) {
     const params = randomParams(random);
     await assertSame(params, `random params #${i}: ${JSON.stringify(params)}`);

@@ -4,19 +4,13 @@
 // so a failure can be replayed.
 import { generateTestHeader } from "stripe-edge";
 import { stripe } from "./fixtures.mjs";
+import { seededRandom } from "../../scripts/seeded-random.mjs";
 
 export const NOW = 1_700_000_000;
 
-/** mulberry32: small, seeded, good enough to pick test cases. */
+/** Seeded, so a failing case can be replayed; helpers to pick test cases. */
 function randomSource(seed) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (n) => Math.floor(next() * n);
   const pick = (items) => items[int(items.length)];
   return { next, int, pick };
