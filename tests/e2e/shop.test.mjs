@@ -283,6 +283,39 @@ for (const backend of ["direct", "worker"]) {
       assert.ok(!shop.logs().includes(secret), "the log shows a secret");
     });
 
+    test("the edge route reads the payment's status with the package's client", async () => {
+      assert.ok(paidReturnUrl, "needs the paid order of the first test");
+      const genuine = new URL(paidReturnUrl);
+      const secret = genuine.searchParams.get("payment_intent_client_secret");
+      const [id, random] = secret.split("_secret_");
+      const status = (search) =>
+        fetch(`${shop.url}/api/payment-status${search}`).then(async (r) => ({
+          status: r.status,
+          body: await r.json(),
+        }));
+
+      const paid = await status(genuine.search);
+      assert.equal(paid.status, 200);
+      assert.deepEqual(Object.keys(paid.body).sort(), [
+        "amount",
+        "client_secret",
+        "currency",
+        "id",
+        "status",
+      ]);
+      assert.equal(paid.body.id, id);
+      assert.equal(paid.body.status, "succeeded");
+
+      for (const forged of [`${id}_secret_${flipLast(random)}`, id, ""]) {
+        const url = new URL(genuine);
+        url.searchParams.set("payment_intent_client_secret", forged);
+        const refused = await status(url.search);
+        assert.equal(refused.status, 400, forged);
+        assert.equal(refused.body.error.code, "invalid_return_url");
+        assert.ok(!JSON.stringify(refused.body).includes(random));
+      }
+    });
+
     test("the stand-in's confirm route refuses a forged client secret", async () => {
       const response = await fetch(`${shop.url}/api/payment-intents`, {
         method: "POST",
