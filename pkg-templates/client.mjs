@@ -155,6 +155,14 @@ export class StripeClient {
     const problem = wasm().api_check_secret_key(secretKey);
     if (problem !== "") fromCore(problem);
     this.#secretKey = secretKey;
+    // Checked here, not at the first call: a key must never leave for a plain-http
+    // host, and a wrong base is a set-up mistake best seen at start-up.
+    if (options.apiBase !== undefined && options.apiBase !== null) {
+      const baseProblem = wasm().api_check_api_base(
+        optionalString(options.apiBase, "apiBase"),
+      );
+      if (baseProblem !== "") fromCore(baseProblem);
+    }
     this.#settings = {
       apiBase: optionalString(options.apiBase, "apiBase"),
       stripeVersion: optionalString(options.stripeVersion, "stripeVersion"),

@@ -516,6 +516,28 @@ pub enum ApiBaseProblem {
     InsecureRemote,
 }
 
+impl ApiBaseProblem {
+    /// What is wrong, to follow the name of whatever held the value.
+    pub fn reason(self) -> &'static str {
+        match self {
+            ApiBaseProblem::Padded => "has whitespace or quotes around it",
+            ApiBaseProblem::NotAnOrigin => {
+                "is not an origin such as https://api.stripe.com or http://127.0.0.1:8420"
+            }
+            ApiBaseProblem::HasPath => {
+                "has a path, query or fragment; give only the origin, the client adds /v1/…"
+            }
+            ApiBaseProblem::HasCredentials => {
+                "contains credentials; the API key is the only credential sent"
+            }
+            ApiBaseProblem::InsecureRemote => {
+                "uses http for a host other than this machine, which would send the secret \
+                 key unencrypted; use https"
+            }
+        }
+    }
+}
+
 impl ConfigError {
     /// The stable code JavaScript's `ConfigError.code` carries.
     pub fn code(&self) -> &'static str {
@@ -599,25 +621,7 @@ impl fmt::Display for ConfigError {
                  never reach the browser: load the configuration on the server only"
             ),
             ConfigError::InvalidApiBase { problem } => {
-                let why = match problem {
-                    ApiBaseProblem::Padded => "has whitespace or quotes around it",
-                    ApiBaseProblem::NotAnOrigin => {
-                        "is not an origin such as https://api.stripe.com or \
-                         http://127.0.0.1:8420"
-                    }
-                    ApiBaseProblem::HasPath => {
-                        "has a path, query or fragment; give only the origin, the client \
-                         adds /v1/…"
-                    }
-                    ApiBaseProblem::HasCredentials => {
-                        "contains credentials; the API key is the only credential sent"
-                    }
-                    ApiBaseProblem::InsecureRemote => {
-                        "uses http for a host other than this machine, which would send \
-                         the secret key unencrypted; use https"
-                    }
-                };
-                write!(f, "{API_BASE_VAR} {why}")
+                write!(f, "{API_BASE_VAR} {}", problem.reason())
             }
         }
     }

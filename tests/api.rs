@@ -307,6 +307,48 @@ fn header_values_with_line_breaks_are_refused() {
 }
 
 #[test]
+fn the_key_never_goes_to_a_plain_http_host_or_a_base_with_a_path() {
+    for refused in [
+        "http://api.example.com",
+        "http://10.0.0.5:12111",
+        "https://api.example.com/v1",
+        "https://user:password@api.example.com",
+        "api.stripe.com",
+        "",
+    ] {
+        let mut config = config();
+        config.api_base = refused.to_owned();
+        let error = build_request(
+            &config,
+            Method::Get,
+            "/v1/balance",
+            None,
+            &RequestOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(error.code.as_deref(), Some("invalid_api_base"), "{refused}");
+        assert!(!error.message.contains("sk_test"), "{}", error.message);
+    }
+    for accepted in [
+        "https://api.stripe.com",
+        "http://127.0.0.1:12111",
+        "http://localhost:8420/",
+    ] {
+        let mut config = config();
+        config.api_base = accepted.to_owned();
+        let request = build_request(
+            &config,
+            Method::Get,
+            "/v1/balance",
+            None,
+            &RequestOptions::default(),
+        )
+        .unwrap();
+        assert!(request.url.ends_with("/v1/balance"), "{accepted}");
+    }
+}
+
+#[test]
 fn stripe_account_and_version_come_from_the_call_over_the_configuration() {
     let mut config = config();
     config.stripe_account = Some("acct_config".to_owned());

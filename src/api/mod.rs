@@ -417,15 +417,22 @@ fn check_path(path: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn check_api_base(api_base: &str) -> Result<(), ApiError> {
-    let scheme_ok = api_base.starts_with("https://") || api_base.starts_with("http://");
-    if !scheme_ok || api_base.bytes().any(|byte| !byte.is_ascii_graphic()) {
-        return Err(ApiError::invalid_argument(
+/// The same rules as `STRIPE_API_BASE` in [`keys::parse_api_base`]: an origin, and
+/// plain http only to this machine, so the secret key never crosses a network
+/// unencrypted.
+pub fn check_api_base(api_base: &str) -> Result<(), ApiError> {
+    let problem = if api_base.is_empty() {
+        Some(keys::ApiBaseProblem::NotAnOrigin)
+    } else {
+        keys::parse_api_base(api_base).err()
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(ApiError::invalid_argument(
             "invalid_api_base",
-            "the API base must be an http:// or https:// origin",
-        ));
+            format!("the API base {}", problem.reason()),
+        )),
     }
-    Ok(())
 }
 
 fn check_idempotency_key(key: &str) -> Result<&str, ApiError> {

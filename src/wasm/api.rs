@@ -20,6 +20,15 @@ pub fn api_check_secret_key(secret_key: &str) -> String {
     }
 }
 
+/// `""` when `api_base` may receive the secret key, else the error JSON.
+#[wasm_bindgen]
+pub fn api_check_api_base(api_base: &str) -> String {
+    match api::check_api_base(api_base.trim_end_matches('/')) {
+        Ok(()) => String::new(),
+        Err(error) => error_json(&error),
+    }
+}
+
 /// A fresh idempotency key (a UUIDv4) from 16 random bytes the wrapper drew.
 #[wasm_bindgen]
 pub fn api_new_idempotency_key(random_bytes: &[u8]) -> String {

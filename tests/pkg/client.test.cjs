@@ -44,3 +44,29 @@ test("CommonJS: a decline is a StripeCardError to both builds' classes", async (
     return true;
   });
 });
+
+test("CommonJS: an API base that would send the key unencrypted is refused at once", async () => {
+  const { StripeInvalidArgumentError } = require("stripe-edge");
+  const sent = [];
+  for (const apiBase of ["http://api.example.com", "https://api.example.com/v1"]) {
+    assert.throws(
+      () => new StripeClient({ secretKey: "sk_test_123", apiBase, fetch: fakeFetch(sent, 200, {}) }),
+      (error) => {
+        assert.ok(error instanceof StripeInvalidArgumentError);
+        assert.equal(error.code, "invalid_api_base");
+        assert.ok(!error.message.includes("sk_test_123"));
+        return true;
+      },
+    );
+  }
+  const local = new StripeClient({
+    secretKey: "sk_test_123",
+    apiBase: "http://127.0.0.1:12111",
+    fetch: fakeFetch(sent, 200, { id: "cus_1", object: "customer" }),
+  });
+  await local.customers.retrieve("cus_1");
+  assert.deepEqual(
+    sent.map((request) => request.url),
+    ["http://127.0.0.1:12111/v1/customers/cus_1"],
+  );
+});
