@@ -66,6 +66,24 @@ for (const { runtime, path } of routes) {
       );
     });
 
+    test("refuses a body over 1 MiB with 413 before verifying it", async () => {
+      const event = makeEvent();
+      event.data.object.metadata = { padding: "x".repeat(1024 * 1024) };
+      const body = JSON.stringify(event);
+      const header = stripe.webhooks.generateTestHeaderString({
+        payload: body,
+        secret,
+      });
+
+      const { status, json } = await deliver(path, body, header);
+
+      assert.equal(status, 413);
+      assert.equal(json.error.code, "payload_too_large");
+      await waitForLog(
+        `webhook refused runtime=${runtime} code=payload_too_large`,
+      );
+    });
+
     test("accepts a delivery signed with the previous secret", async () => {
       const event = makeEvent();
       const body = JSON.stringify(event);
