@@ -8,7 +8,13 @@
 //   node scripts/demo.mjs          run once, print the report, stop everything
 //   node scripts/demo.mjs --keep   leave the stack running until Ctrl-C (make dev)
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,10 +33,14 @@ const CART = [{ sku: "mug", quantity: 2 }];
 
 /** Runs the demo and returns what it saw; `keep` leaves the stack up. */
 export async function runDemo({ keep = false, log = console.log } = {}) {
-  const logs = join(root, "artifacts", "demo");
+  // A run beside another (make dev still up) takes other ports; its logs and D1
+  // state are named after its Worker's port, so it leaves the other run's alone.
+  const workerPort = await portOr(8787);
+  const run = workerPort === 8787 ? "demo" : `demo-${workerPort}`;
+  const logs = join(root, "artifacts", run);
   rmSync(logs, { recursive: true, force: true });
   mkdirSync(logs, { recursive: true });
-  const persistDir = join(root, ".wrangler", "demo-state");
+  const persistDir = join(root, ".wrangler", `${run}-state`);
   rmSync(persistDir, { recursive: true, force: true });
 
   // A fresh secret per run, known only to localstripe and the three endpoints.
@@ -45,7 +55,7 @@ export async function runDemo({ keep = false, log = console.log } = {}) {
     stack.push(localstripe);
     const nextPort = await portOr(3000);
     const worker = await startWorker({
-      port: await portOr(8787),
+      port: workerPort,
       webhookSecret,
       stripeSecretKey: LOCALSTRIPE_KEY,
       stripeApiBase: localstripe.url,
@@ -206,8 +216,16 @@ export async function runDemo({ keep = false, log = console.log } = {}) {
       replays,
     };
     if (keep) {
+      // This run's random secrets, for trying the admin routes or signing events by
+      // hand; in a private file, never on the terminal.
+      const credentials = join(persistDir, "dev-credentials.env");
+      writeFileSync(
+        credentials,
+        `ADMIN_TOKEN=${adminToken}\nSTRIPE_WEBHOOK_SECRET=${webhookSecret}\nWORKER_URL=${worker.url}\n`,
+        { mode: 0o600 },
+      );
       log(
-        `The stack is up; the shop is at ${next.url}. Press Ctrl-C to stop it.`,
+        `The stack is up; the shop is at ${next.url}. This run's admin token and webhook secret are in ${credentials}. Press Ctrl-C to stop it.`,
       );
       await new Promise((resolve) => process.once("SIGINT", resolve));
     }

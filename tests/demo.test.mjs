@@ -1,6 +1,7 @@
-// The main job end to end: localstripe signs real deliveries for a payment made
-// through its REST API; the Worker and both Next.js routes must verify each, D1 must
-// hold each event once, and a tampered copy of a real delivery must be refused.
+// The main job end to end: localstripe signs real deliveries for an order placed
+// through the Worker and paid with a test card; the Worker and both Next.js routes
+// must verify each, D1 must hold each event once and the order be paid, and a
+// tampered copy of a real delivery must be refused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { demoProblems, runDemo } from "../scripts/demo.mjs";
