@@ -24,6 +24,7 @@ import { startWorker } from "../scripts/worker.mjs";
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
 const ADMIN_TOKEN = `admin-${randomBytes(24).toString("hex")}`;
 const STRIPE_MOCK_PORT = 12113;
+const SHOP_ORIGIN = "https://shop.example";
 const STRIPE_MOCK =
   process.env.STRIPE_MOCK_BIN ?? join(homedir(), "go/bin/stripe-mock");
 
@@ -50,6 +51,7 @@ describe("payment server on stripe-mock", () => {
       stripeSecretKey: LOCALSTRIPE_KEY,
       adminToken: ADMIN_TOKEN,
       stripeApiBase: `http://127.0.0.1:${STRIPE_MOCK_PORT}`,
+      frontendOrigins: `${SHOP_ORIGIN},http://localhost:3000`,
       persistDir: join(scratch, "state"),
     });
   });
@@ -60,10 +62,10 @@ describe("payment server on stripe-mock", () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  const post = (path, body) =>
+  const post = (path, body, headers = {}) =>
     fetch(`${worker.url}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify(body),
     });
 
@@ -129,12 +131,43 @@ describe("payment server on stripe-mock", () => {
       {
         items: [{ sku: "nope", quantity: 1 }],
         ui_mode: "hosted",
-        success_url: "https://a.example",
+        success_url: "https://shop.example/ok",
       },
     ]) {
       const response = await post("/checkout-sessions", body);
       assert.equal(response.status, 400, JSON.stringify(body));
     }
+  });
+
+  test("Checkout redirects only to FRONTEND_ORIGINS", async () => {
+    const items = [{ sku: "mug", quantity: 1 }];
+    const ok = "https://shop.example/ok";
+    for (const [field, url] of [
+      ["success_url", "https://evil.example/ok"],
+      ["success_url", "https://shop.example.evil.example/ok"],
+      ["success_url", "https://shop.example@evil.example/ok"],
+      ["success_url", "http://shop.example/ok"],
+      ["success_url", "https://shop.example:8443/ok"],
+      ["cancel_url", "https://evil.example/cart"],
+      ["return_url", "https://evil.example/return"],
+    ]) {
+      const body =
+        field === "return_url"
+          ? { items, ui_mode: "embedded", return_url: url }
+          : { items, ui_mode: "hosted", success_url: ok, [field]: url };
+      const response = await post("/checkout-sessions", body);
+      assert.equal(response.status, 400, url);
+      const { error } = await response.json();
+      assert.equal(error.code, "invalid_request");
+      assert.match(error.message, new RegExp(`^${field} must be`));
+    }
+    // Another configured origin, with its own port, is accepted.
+    const other = await post("/checkout-sessions", {
+      items,
+      ui_mode: "hosted",
+      success_url: "http://localhost:3000/ok",
+    });
+    assert.equal(other.status, 201, await other.clone().text());
   });
 
   test("POST /subscriptions subscribes a customer to a recurring product", async () => {
@@ -164,19 +197,39 @@ describe("payment server on stripe-mock", () => {
     }
   });
 
-  test("POST /billing-portal-sessions answers the portal URL", async () => {
-    const response = await post("/billing-portal-sessions", {
+  test("POST /billing-portal-sessions answers the portal URL to the shop's server only", async () => {
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const input = {
       customer_id: "cus_test123",
       return_url: "https://shop.example/account",
-    });
+    };
+
+    const response = await post("/billing-portal-sessions", input, admin);
 
     assert.equal(response.status, 201, await response.clone().text());
     assert.match((await response.json()).url, /^https:\/\//);
-    const refused = await post("/billing-portal-sessions", {
-      customer_id: "cus_test123",
-      return_url: "ftp://shop.example",
-    });
-    assert.equal(refused.status, 400);
+    for (const headers of [
+      {},
+      { authorization: "Bearer wrong" },
+      { origin: SHOP_ORIGIN },
+    ]) {
+      const refused = await post("/billing-portal-sessions", input, headers);
+      assert.equal(refused.status, 401);
+      assert.equal((await refused.json()).error.code, "unauthorized");
+      assert.equal(refused.headers.get("access-control-allow-origin"), null);
+    }
+    for (const returnUrl of [
+      "ftp://shop.example",
+      "https://evil.example/account",
+    ]) {
+      const refused = await post(
+        "/billing-portal-sessions",
+        { ...input, return_url: returnUrl },
+        admin,
+      );
+      assert.equal(refused.status, 400);
+      assert.match((await refused.json()).error.message, /^return_url/);
+    }
   });
 });
 
@@ -194,6 +247,7 @@ describe("payment server with a fixture Stripe that can fail", () => {
       stripeSecretKey: LOCALSTRIPE_KEY,
       adminToken: ADMIN_TOKEN,
       stripeApiBase: fixture.url,
+      frontendOrigins: SHOP_ORIGIN,
       persistDir: join(scratch, "state"),
     });
   });
@@ -308,6 +362,69 @@ describe("payment server with a fixture Stripe that can fail", () => {
     assert.deepEqual(rows, [{ email: "a@example.com" }]);
   });
 });
+
+// A placeholder or short ADMIN_TOKEN, and an empty FRONTEND_ORIGINS: the
+// deployment's mistakes, which keep the admin routes and redirects closed.
+for (const [label, adminToken] of [
+  ["the example's placeholder", "replace_with_a_long_random_token"],
+  ["a short", "0123456789abcdef0123456789abcde"],
+]) {
+  describe(`payment server with ${label} ADMIN_TOKEN and no FRONTEND_ORIGINS`, () => {
+    let worker;
+    let scratch;
+
+    before(async () => {
+      scratch = await mkdtemp(join(tmpdir(), "stripe-edge-worker-conf-"));
+      worker = await startWorker({
+        port: await freePort(),
+        webhookSecret: WEBHOOK_SECRET,
+        adminToken,
+        frontendOrigins: "",
+        persistDir: join(scratch, "state"),
+      });
+    });
+
+    after(async () => {
+      await worker?.stop();
+      await rm(scratch, { recursive: true, force: true });
+    });
+
+    test("admin routes answer 500 not_configured, even to that token", async () => {
+      for (const path of [
+        "/refunds",
+        "/admin/reconcile",
+        "/billing-portal-sessions",
+      ]) {
+        const response = await fetch(`${worker.url}${path}`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${adminToken}`,
+          },
+          body: JSON.stringify({ payment_intent_id: "pi_test123" }),
+        });
+        assert.equal(response.status, 500, path);
+        const { error } = await response.json();
+        assert.equal(error.code, "not_configured");
+        assert.match(error.message, /ADMIN_TOKEN/);
+      }
+    });
+
+    test("every redirect URL is refused", async () => {
+      const response = await fetch(`${worker.url}/checkout-sessions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          items: [{ sku: "mug", quantity: 1 }],
+          ui_mode: "hosted",
+          success_url: "http://localhost:3000/ok",
+        }),
+      });
+      assert.equal(response.status, 400);
+      assert.match((await response.json()).error.message, /^success_url/);
+    });
+  });
+}
 
 async function counts(worker) {
   const [row] = await worker.queryD1(

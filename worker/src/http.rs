@@ -1,13 +1,17 @@
-//! What every route shares: the reply with its log line, reading a capped body,
-//! JSON input errors, CORS and the admin token.
+//! What every route shares: the reply with its log line (paths redacted),
+//! reading a capped body, JSON input errors, origins (CORS, the foreign-origin
+//! refusal, redirect URLs) and the admin token.
+
+use std::borrow::Cow;
 
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
+use serde_path_to_error::Segment;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use worker::{console_log, Env, Method, Request, Response};
+use worker::{console_log, Env, Method, Request, Response, Url};
 
 /// Stripe events and shop requests are a few KB; anything bigger is refused
 /// before it costs CPU time.
@@ -127,7 +131,7 @@ impl Reply {
     pub fn log(&self, method: &Method, path: &str) {
         let line = LogLine {
             method: method.as_ref(),
-            path: &truncate(path, MAX_LOGGED_PATH_CHARS),
+            path: &truncate(&redact_path(path), MAX_LOGGED_PATH_CHARS),
             status: self.status,
             outcome: self.outcome,
             code: self.error_code,
@@ -237,10 +241,21 @@ pub async fn read_body_capped(req: &mut Request, limit: usize) -> Result<Vec<u8>
     Ok(body)
 }
 
-/// Reads a JSON body into `T`: 413 over the limit, 400 `invalid_json` when it is
-/// not JSON, 400 `invalid_request` when a field is missing or of the wrong type
-/// (serde's message names the field; it never echoes the value).
+/// Reads a JSON body into `T`: 415 unless it is declared `application/json`,
+/// 413 over the limit, 400 `invalid_json` when it is not JSON, 400
+/// `invalid_request` when a field is missing or of the wrong type.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, Reply> {
+    // A browser sends `text/plain` cross-site without a preflight; demanding
+    // JSON's own type means such a request never reaches a handler.
+    let content_type = req.headers().get("Content-Type").ok().flatten();
+    if !content_type.as_deref().is_some_and(is_json_media_type) {
+        return Err(Reply::error(
+            415,
+            "unsupported_media_type",
+            "send the body as JSON with `Content-Type: application/json`",
+        ));
+    }
+
     let body = read_body_capped(req, MAX_BODY_BYTES)
         .await
         .map_err(|e| e.reply())?;
@@ -253,21 +268,119 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, Repl
             "the body must be a JSON object",
         ));
     }
-    serde_json::from_value(value).map_err(|error| {
-        Reply::error(
-            400,
-            "invalid_request",
-            &truncate(&field_error(&error.to_string()), 200),
-        )
+
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let message = field_error(error.path(), &error.inner().to_string());
+        Reply::error(400, "invalid_request", &truncate(&message, 200))
     })
 }
 
-/// serde_json's messages end with " at line 1 column 42", meaningless here.
-fn field_error(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
+fn is_json_media_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+}
+
+/// The answer for a body of the wrong shape, built from the field's path and
+/// what was expected there. serde_json's message is never passed on: it quotes
+/// the value (`invalid type: string "4242…"`), which may be anything a
+/// shopper typed, card numbers included.
+fn field_error(path: &serde_path_to_error::Path, serde_message: &str) -> String {
+    let unknown_field = serde_message.starts_with("unknown field ");
+    let problem = if let Some(field) = serde_message.strip_prefix("missing field ") {
+        // The missing name is one of our fields (`email`), never the client's.
+        format!("missing field {}", field_name(field))
+    } else if unknown_field {
+        // The unknown name is the client's, so only the known ones are listed.
+        match serde_message.split_once(", expected ") {
+            Some((_, expected)) => format!("unknown field; expected {}", field_name(expected)),
+            None => "unknown field".to_string(),
+        }
+    } else {
+        match serde_message.split_once(", expected ") {
+            Some((_, expected)) => format!("expected {}", expected_words(field_name(expected))),
+            None => "has the wrong type or value".to_string(),
+        }
+    };
+
+    // The path of an unknown field ends with the client's key: it is dropped.
+    // Every other key in a path is one of our field names.
+    let mut segments: Vec<&Segment> = path.iter().collect();
+    if unknown_field {
+        segments.pop();
     }
+    let mut text = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Seq { index } => text.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !text.is_empty() {
+                    text.push('.');
+                }
+                text.push_str(key);
+            }
+            _ => return format!("a field {problem}"),
+        }
+    }
+    if text.is_empty() {
+        format!("the body: {problem}")
+    } else {
+        format!("{text}: {problem}")
+    }
+}
+
+/// serde's description of what it wanted, in words for a client.
+fn expected_words(expected: &str) -> String {
+    match expected {
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" => "a whole number".into(),
+        "f32" | "f64" => "a number".into(),
+        "a sequence" => "a list".into(),
+        other if other.starts_with("struct ") => "an object".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Cuts serde_json's " at line 1 column 42", meaningless for a parsed value.
+fn field_name(text: &str) -> &str {
+    match text.find(" at line ") {
+        Some(at) => &text[..at],
+        None => text,
+    }
+}
+
+/// The request path as it may be logged: any segment holding a client secret
+/// (`pi_…_secret_…`, percent-encoded or not) or a key is replaced, and so is a
+/// query that holds one.
+pub fn redact_path(path: &str) -> String {
+    let (path, query) = match path.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (path, None),
+    };
+    let logged: Vec<&str> = path
+        .split('/')
+        .map(|segment| {
+            if holds_secret(segment) {
+                "[redacted]"
+            } else {
+                segment
+            }
+        })
+        .collect();
+    let mut text = logged.join("/");
+    if let Some(query) = query {
+        text.push('?');
+        text.push_str(if holds_secret(query) {
+            "[redacted]"
+        } else {
+            query
+        });
+    }
+    text
+}
+
+fn holds_secret(text: &str) -> bool {
+    // `_` may arrive as `%5F`; the check runs on the decoded form.
+    let decoded = text.replace("%5F", "_").replace("%5f", "_");
+    decoded.contains("_secret_") || matches!(stripe_edge::keys::redact(&decoded), Cow::Owned(_))
 }
 
 /// The origins allowed to call the shop routes from a browser, from the
@@ -286,6 +399,35 @@ pub fn frontend_origins(env: &Env) -> Vec<String> {
 pub fn allowed_origin(req: &Request, allowed: &[String]) -> Option<String> {
     let origin = req.headers().get("Origin").ok().flatten()?;
     allowed.contains(&origin).then_some(origin)
+}
+
+/// Whether the request comes from a browser on an origin that is not allowed.
+/// CORS only hides the answer from such a page; the request itself would run,
+/// so it is refused before anything does. No `Origin` means server-to-server.
+pub fn is_foreign_origin(req: &Request, allowed: &[String]) -> bool {
+    match req.headers().get("Origin").ok().flatten() {
+        Some(origin) => !allowed.contains(&origin),
+        None => false,
+    }
+}
+
+/// Whether `value` is an http(s) URL on one of the allowed origins (scheme,
+/// host and port, compared as parsed), so Stripe never sends a shopper back
+/// anywhere else. No allowed origins means no URL is accepted.
+pub fn is_frontend_url(value: &str, allowed: &[String]) -> bool {
+    if value.len() > 2048 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Ok(url) = Url::parse(value) else {
+        return false;
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return false;
+    }
+    let origin = url.origin().ascii_serialization();
+    allowed.iter().any(|entry| {
+        Url::parse(entry).is_ok_and(|parsed| parsed.origin().ascii_serialization() == origin)
+    })
 }
 
 /// Adds the CORS headers for an allowed origin. `Vary: Origin` always, so a
@@ -316,23 +458,30 @@ pub fn preflight(origin: Option<&str>) -> Reply {
     }
 }
 
+/// The placeholder in `worker/.dev.vars.example`, refused as if unset.
+const ADMIN_TOKEN_PLACEHOLDER: &str = "replace_with_a_long_random_token";
+
+/// Shorter tokens are refused: `openssl rand -hex 32` gives 64 characters.
+const MIN_ADMIN_TOKEN_CHARS: usize = 32;
+
 /// Checks `Authorization: Bearer <ADMIN_TOKEN>`. Both sides are hashed first so
 /// the comparison takes the same time whatever the lengths.
 pub fn check_admin(req: &Request, env: &Env) -> Result<(), Reply> {
-    let Ok(expected) = env.secret("ADMIN_TOKEN").map(|s| s.to_string()) else {
+    // A missing, short or example token is the deployment's fault: 500, and
+    // the admin routes stay closed until a real one is set.
+    let expected = env
+        .secret("ADMIN_TOKEN")
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    if expected.chars().count() < MIN_ADMIN_TOKEN_CHARS || expected == ADMIN_TOKEN_PLACEHOLDER {
         return Err(Reply::error(
-            401,
-            "unauthorized",
-            "admin routes are disabled: ADMIN_TOKEN is not set",
-        ));
-    };
-    if expected.is_empty() {
-        return Err(Reply::error(
-            401,
-            "unauthorized",
-            "admin routes are disabled: ADMIN_TOKEN is not set",
+            500,
+            "not_configured",
+            "admin routes are disabled: set ADMIN_TOKEN to at least 32 random characters \
+             (openssl rand -hex 32)",
         ));
     }
+
     let header = req.headers().get("Authorization").ok().flatten();
     let given = header
         .as_deref()

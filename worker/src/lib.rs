@@ -17,18 +17,22 @@
 //!   `{order_id,checkout_session_id,url}` or `{…,client_secret}`.
 //! - `POST /subscriptions` `{customer_id,sku}` → 201
 //!   `{subscription_id,status,client_secret?}`.
-//! - `POST /billing-portal-sessions` `{customer_id,return_url}` → 201 `{url}`.
 //! - `GET /orders/:id`, `GET /orders?customer_id=…&limit=…`, `GET /payments/:id`:
 //!   from D1, re-read from Stripe when in flight and stale.
-//! - `POST /refunds` `{payment_intent_id,amount?}` and `POST /admin/reconcile`
-//!   `{pending_older_than_secs?}`: `Authorization: Bearer <ADMIN_TOKEN>`.
+//! - Server-to-server, with `Authorization: Bearer <ADMIN_TOKEN>`: `POST /refunds`
+//!   `{payment_intent_id,amount?}`, `POST /admin/reconcile`
+//!   `{pending_older_than_secs?}` and `POST /billing-portal-sessions`
+//!   `{customer_id,return_url}` → 201 `{url}`.
 //! - `POST /webhooks/stripe`: verify, record, process; 200
 //!   `{"received":true,"id":…,"duplicate":…}`.
 //! - `GET /health` → `{"ok":true}`.
 //!
-//! CORS answers only the origins in `FRONTEND_ORIGINS`. Every request writes
-//! one JSON log line, and so does every event a reconcile run applies: ids,
-//! types, codes and outcomes, never a secret, client secret or body.
+//! CORS answers only the origins in `FRONTEND_ORIGINS`; a request from any
+//! other browser origin is refused (403) before it runs, and the URLs Stripe
+//! redirects to must be on those origins. JSON routes take only
+//! `application/json`. Every request writes one JSON log line, and so does
+//! every event a reconcile run applies: ids, types, codes and outcomes, never
+//! a secret, client secret or body.
 
 // A `Reply` is the error of most helpers: built at most once per request, next
 // to network and D1 I/O, so boxing it would cost readability and save nothing.
@@ -51,8 +55,8 @@ mod routes;
 mod stripe;
 
 use http::{
-    allowed_origin, check_admin, frontend_origins, preflight, read_body_capped, read_json,
-    with_cors, Reply, MAX_BODY_BYTES,
+    allowed_origin, check_admin, frontend_origins, is_foreign_origin, preflight, read_body_capped,
+    read_json, with_cors, Reply, MAX_BODY_BYTES,
 };
 use processing::{record_and_process, Source};
 
@@ -67,6 +71,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
 
     let reply = route(&mut req, &env, &method, &path).await;
 
+    // `log` redacts any client secret or key in the path.
     reply.log(&method, &path);
     reply.into_response()
 }
@@ -91,41 +96,63 @@ async fn route(req: &mut Request, env: &Env, method: &Method, path: &str) -> Rep
         (["webhooks", "stripe"], _) => return Reply::method_not_allowed("POST"),
         (["health"], Method::Get) => return Reply::json(200, serde_json::json!({ "ok": true })),
         (["health"], _) => return Reply::method_not_allowed("GET"),
-        (["refunds"], Method::Post) | (["admin", "reconcile"], Method::Post) => {
+        _ => {}
+    }
+
+    // CORS only hides answers: a page on another origin could still make a
+    // browser send a request that runs. So any request that says it comes from
+    // a browser page on a foreign origin is refused before anything runs.
+    let origins = frontend_origins(env);
+    if is_foreign_origin(req, &origins) {
+        return Reply::error(
+            403,
+            "origin_not_allowed",
+            "this origin may not call the API; add it to FRONTEND_ORIGINS",
+        );
+    }
+
+    // The shop's server calls these, never a browser, so no CORS either.
+    match (segments.as_slice(), method) {
+        (["refunds"] | ["admin", "reconcile"] | ["billing-portal-sessions"], Method::Post) => {
             if let Err(reply) = check_admin(req, env) {
                 return reply;
             }
             let Ok(db) = env.d1(DB_BINDING) else {
                 return missing_db();
             };
-            return if segments[0] == "refunds" {
-                routes::create_refund(req, env, &db, now_secs()).await
-            } else {
-                admin_reconcile(req, env, &db).await
+            return match segments[0] {
+                "refunds" => routes::create_refund(req, env, &db, now_secs()).await,
+                "billing-portal-sessions" => {
+                    routes::create_billing_portal_session(req, env, &origins).await
+                }
+                _ => admin_reconcile(req, env, &db).await,
             };
         }
-        (["refunds"], _) | (["admin", "reconcile"], _) => return Reply::method_not_allowed("POST"),
+        (["refunds"] | ["admin", "reconcile"] | ["billing-portal-sessions"], _) => {
+            return Reply::method_not_allowed("POST")
+        }
         _ => {}
     }
 
-    let origins = frontend_origins(env);
     let origin = allowed_origin(req, &origins);
-    let reply = shop_route(req, env, method, &segments).await;
+    let reply = shop_route(req, env, method, &segments, &origins).await;
     if *method == Method::Options && reply.status != 404 {
         return preflight(origin.as_deref());
     }
     with_cors(reply, origin.as_deref())
 }
 
-async fn shop_route(req: &mut Request, env: &Env, method: &Method, segments: &[&str]) -> Reply {
+async fn shop_route(
+    req: &mut Request,
+    env: &Env,
+    method: &Method,
+    segments: &[&str],
+    origins: &[String],
+) -> Reply {
     let allow = match segments {
         ["catalog"] | ["orders", _] | ["payments", _] => "GET",
         ["orders"] => "GET",
-        ["customers"]
-        | ["payment-intents"]
-        | ["checkout-sessions"]
-        | ["subscriptions"]
-        | ["billing-portal-sessions"] => "POST",
+        ["customers"] | ["payment-intents"] | ["checkout-sessions"] | ["subscriptions"] => "POST",
         _ => return Reply::error(404, "not_found", "no such route"),
     };
     if *method == Method::Options {
@@ -145,9 +172,8 @@ async fn shop_route(req: &mut Request, env: &Env, method: &Method, segments: &[&
         ["payments", id] => routes::get_payment(env, &db, id, now).await,
         ["customers"] => routes::create_customer(req, env, &db, now).await,
         ["payment-intents"] => routes::create_payment_intent(req, env, &db, now).await,
-        ["checkout-sessions"] => routes::create_checkout_session(req, env, &db, now).await,
-        ["subscriptions"] => routes::create_subscription(req, env, &db, now).await,
-        _ => routes::create_billing_portal_session(req, env).await,
+        ["checkout-sessions"] => routes::create_checkout_session(req, env, &db, origins, now).await,
+        _ => routes::create_subscription(req, env, &db, now).await,
     }
 }
 

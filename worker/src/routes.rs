@@ -7,11 +7,12 @@ use sha2::{Digest, Sha256};
 use worker::{D1Database, Env, Request};
 
 use crate::db::{all, first, statement, Param};
-use crate::http::{read_json, Reply};
+use crate::http::{is_frontend_url, read_json, Reply};
 use crate::processing::{
     payment_intent_statements, refunded_statements, PaymentIntent, RefundState, Timing,
 };
-use crate::stripe::{param, path, Stripe};
+use crate::stripe::{param, path, Stripe, StripeError};
+use stripe_edge::api::ApiErrorKind;
 
 /// An order or payment still in flight is re-read from Stripe on GET when its
 /// record is older than this.
@@ -196,7 +197,7 @@ pub async fn create_payment_intent(
         .await
     {
         Ok(intent) => intent,
-        Err(error) => return error.reply(),
+        Err(error) => return order_key_reply(&error),
     };
     let Ok(intent) = serde_json::from_value::<PaymentIntent>(intent_json) else {
         return Reply::error(
@@ -255,10 +256,30 @@ pub async fn create_payment_intent(
                 },
             )
         }
-        Ok(Some(order)) => answer_existing_intent(&stripe, order).await,
+        // Another request with this order_ref won the insert: the same cart and
+        // customer get its PaymentIntent, anything else is the usual 409.
+        Ok(Some(order)) => match same_order(order, &cart, input.customer_id.as_deref()) {
+            Ok(order) => answer_existing_intent(&stripe, order).await,
+            Err(reply) => reply,
+        },
         Ok(None) => Reply::error(500, "storage_failed", "the order was not stored"),
         Err(reply) => reply,
     }
+}
+
+/// Stripe refuses a reused idempotency key when the parameters differ (another
+/// cart raced this one with the same order_ref) or while the first request is
+/// still running: either way the order_ref is taken, and a retry of the same
+/// cart then gets the stored order.
+fn order_key_reply(error: &StripeError) -> Reply {
+    if error.0.kind == ApiErrorKind::Idempotency {
+        return Reply::error(
+            409,
+            "order_ref_conflict",
+            "another request with this order_ref is in progress or used a different cart",
+        );
+    }
+    error.reply()
 }
 
 async fn answer_existing_intent(stripe: &Stripe, order: OrderRow) -> Reply {
@@ -316,6 +337,7 @@ pub async fn create_checkout_session(
     req: &mut Request,
     env: &Env,
     db: &D1Database,
+    frontend_origins: &[String],
     now: i64,
 ) -> Reply {
     let input: NewCheckoutSession = match read_json(req).await {
@@ -334,21 +356,27 @@ pub async fn create_checkout_session(
         }
     };
     let urls_ok = if hosted {
-        input.success_url.as_deref().is_some_and(is_web_url)
-            && input.cancel_url.as_deref().map_or(true, is_web_url)
-            && input.return_url.is_none()
+        input.success_url.is_some() && input.return_url.is_none()
     } else {
-        input.return_url.as_deref().is_some_and(is_web_url)
-            && input.success_url.is_none()
-            && input.cancel_url.is_none()
+        input.return_url.is_some() && input.success_url.is_none() && input.cancel_url.is_none()
     };
     if !urls_ok {
         return Reply::error(
             400,
             "invalid_request",
-            "hosted needs success_url (and optionally cancel_url), embedded needs return_url; \
-             each an http(s) URL",
+            "hosted needs success_url (and optionally cancel_url), embedded needs return_url",
         );
+    }
+    for (field, url) in [
+        ("success_url", &input.success_url),
+        ("cancel_url", &input.cancel_url),
+        ("return_url", &input.return_url),
+    ] {
+        if let Some(url) = url {
+            if let Err(reply) = check_frontend_url(field, url, frontend_origins) {
+                return reply;
+            }
+        }
     }
     let (order_id, cart, stripe) = match open_order(
         env,
@@ -425,7 +453,7 @@ pub async fn create_checkout_session(
         .await
     {
         Ok(session) => session,
-        Err(error) => return error.reply(),
+        Err(error) => return order_key_reply(&error),
     };
     let text = |name: &str| {
         session
@@ -592,8 +620,13 @@ struct NewPortalSession {
     return_url: String,
 }
 
-/// `POST /billing-portal-sessions`
-pub async fn create_billing_portal_session(req: &mut Request, env: &Env) -> Reply {
+/// `POST /billing-portal-sessions` (admin): the shop's server opens the portal
+/// for the customer it has signed in; a browser never calls this.
+pub async fn create_billing_portal_session(
+    req: &mut Request,
+    env: &Env,
+    frontend_origins: &[String],
+) -> Reply {
     let input: NewPortalSession = match read_json(req).await {
         Ok(input) => input,
         Err(reply) => return reply,
@@ -601,8 +634,8 @@ pub async fn create_billing_portal_session(req: &mut Request, env: &Env) -> Repl
     if let Err(reply) = check_optional_id("customer_id", Some(&input.customer_id), "cus_") {
         return reply;
     }
-    if !is_web_url(&input.return_url) {
-        return Reply::error(400, "invalid_request", "return_url must be an http(s) URL");
+    if let Err(reply) = check_frontend_url("return_url", &input.return_url, frontend_origins) {
+        return reply;
     }
     let stripe = match Stripe::from_env(env) {
         Ok(stripe) => stripe,
@@ -905,6 +938,11 @@ pub async fn create_refund(req: &mut Request, env: &Env, db: &D1Database, now: i
             "Idempotency-Key must be 1 to 255 characters",
         );
     }
+    if let Some(amount) = input.amount {
+        if let Err(reply) = check_refundable(db, &input.payment_intent_id, amount).await {
+            return reply;
+        }
+    }
     let stripe = match Stripe::from_env(env) {
         Ok(stripe) => stripe,
         Err(reply) => return reply,
@@ -979,6 +1017,32 @@ pub async fn create_refund(req: &mut Request, env: &Env, db: &D1Database, now: i
     )
 }
 
+/// Refuses a refund larger than what is left of the payment as D1 knows it:
+/// the amount received (or, before that is recorded, the amount) less what
+/// was refunded. A payment D1 has not recorded is left to Stripe to judge.
+async fn check_refundable(db: &D1Database, intent_id: &str, amount: i64) -> Result<(), Reply> {
+    let payment = first::<PaymentRow>(db, PAYMENT_SQL, &[Param::Text(intent_id)])
+        .await
+        .map_err(storage_failure)?;
+    let Some(payment) = payment else {
+        return Ok(());
+    };
+    let paid = if payment.amount_received > 0 {
+        payment.amount_received
+    } else {
+        payment.amount
+    };
+    let left = (paid - payment.amount_refunded).max(0);
+    if amount > left {
+        return Err(Reply::error(
+            400,
+            "invalid_request",
+            &format!("amount is more than the {left} left to refund on this payment"),
+        ));
+    }
+    Ok(())
+}
+
 struct NewOrder<'a> {
     id: &'a str,
     order_ref: Option<&'a str>,
@@ -1047,9 +1111,18 @@ async fn existing_order(
     cart: &PricedCart,
     customer_id: Option<&str>,
 ) -> Result<Option<OrderRow>, Reply> {
-    let Some(order) = stored_order(db, id).await? else {
-        return Ok(None);
-    };
+    match stored_order(db, id).await? {
+        Some(order) => same_order(order, cart, customer_id).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The stored order if it holds this cart and customer; 409 otherwise.
+fn same_order(
+    order: OrderRow,
+    cart: &PricedCart,
+    customer_id: Option<&str>,
+) -> Result<OrderRow, Reply> {
     let same_items = serde_json::from_str::<Vec<PricedItem>>(&order.items)
         .is_ok_and(|items| items == cart.items);
     if !same_items || order.customer_id.as_deref() != customer_id {
@@ -1059,7 +1132,7 @@ async fn existing_order(
             "this order_ref was used for a different cart",
         ));
     }
-    Ok(Some(order))
+    Ok(order)
 }
 
 /// Prices the cart from the catalog; the request's own amounts are never read.
@@ -1182,10 +1255,17 @@ fn is_token(value: &str, prefix: &str, max_len: usize) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-fn is_web_url(value: &str) -> bool {
-    value.len() <= 2048
-        && (value.starts_with("https://") || value.starts_with("http://"))
-        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+/// Stripe sends the shopper to these URLs: only the shop's own origins are
+/// accepted, so the Worker cannot be used as an open redirect.
+fn check_frontend_url(field: &str, url: &str, frontend_origins: &[String]) -> Result<(), Reply> {
+    if is_frontend_url(url, frontend_origins) {
+        return Ok(());
+    }
+    Err(Reply::error(
+        400,
+        "invalid_request",
+        &format!("{field} must be an http(s) URL on one of the FRONTEND_ORIGINS origins"),
+    ))
 }
 
 pub fn storage_failure(error: worker::Error) -> Reply {
