@@ -88,6 +88,7 @@ function readCall(payload, signatureHeader, secret, options) {
     signatureHeader === null ||
     typeof signatureHeader === "string";
   if (!headerIsText) throw webhookError(ERROR_NUMBER.malformed_header);
+  checkOptionNames(options);
   return {
     body,
     header: signatureHeader ?? undefined,
@@ -362,11 +363,39 @@ function readTolerance(options) {
   return Math.floor(value);
 }
 
+// Date.now() is milliseconds; passed as nowSecs it would put every delivery
+// fifty thousand years in the past and read as a clock or replay problem.
+const FIRST_MILLISECONDS_VALUE = 1e12;
+
 function readNow(options) {
   const value = options?.nowSecs;
   if (value === undefined) return Math.floor(Date.now() / 1000);
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     throw new RangeError("verifyWebhook: nowSecs must be Unix seconds");
   }
+  if (value >= FIRST_MILLISECONDS_VALUE) {
+    throw new RangeError(
+      "verifyWebhook: nowSecs looks like milliseconds; pass Math.floor(Date.now() / 1000)",
+    );
+  }
   return Math.floor(value);
+}
+
+const OPTION_NAMES = new Set(["toleranceSecs", "nowSecs"]);
+
+// A misspelt option (`tolerance: 5`) would otherwise be ignored silently, leaving
+// the default window in place while the caller believes it narrowed it.
+function checkOptionNames(options) {
+  if (options === undefined || options === null) return;
+  if (typeof options !== "object") {
+    throw new TypeError("verifyWebhook: options must be an object");
+  }
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.has(name)) {
+      throw new TypeError(
+        `verifyWebhook: unknown option ${JSON.stringify(name.slice(0, 40))}; ` +
+          "the options are toleranceSecs and nowSecs",
+      );
+    }
+  }
 }

@@ -115,7 +115,10 @@ impl WebhookError {
             WebhookError::MalformedHeader => {
                 "Stripe-Signature header is malformed; expected t=<timestamp>,v1=<signature>"
             }
-            WebhookError::NoV1Signature => "Stripe-Signature header has no v1 signature",
+            WebhookError::NoV1Signature => {
+                "Stripe-Signature header has no v1 signature; items are comma-separated \
+                 with no spaces (` v1=` after a space is not read as v1)"
+            }
             WebhookError::SignatureMismatch => {
                 "no signature matches the body; check the endpoint's signing secret and \
                  pass the raw body, unparsed and unmodified"

@@ -31,7 +31,10 @@ export interface VerifyWebhookOptions {
    * which accepts replayed deliveries.
    */
   toleranceSecs?: number;
-  /** The current time in Unix seconds; defaults to the system clock. */
+  /**
+   * The current time in Unix seconds (not milliseconds: `Date.now()` is refused);
+   * defaults to the system clock.
+   */
   nowSecs?: number;
 }
 

@@ -142,6 +142,30 @@ export function packageSuite(api, style) {
     assert.equal(verifyWebhook(body, header, secret, wide).id, "evt_TEST03");
   });
 
+  test(`${style}: nowSecs in milliseconds is refused with a hint, not read as a replay`, () => {
+    const { body, header, secret } = C15;
+    assert.throws(
+      () => verifyWebhook(body, header, secret, { nowSecs: C15.now * 1000 }),
+      (error) => error instanceof RangeError && /milliseconds/.test(error.message),
+    );
+    assert.equal(verifyWebhook(body, header, secret, { nowSecs: C15.now }).id, "evt_TEST03");
+  });
+
+  test(`${style}: a misspelt option is refused, not ignored`, () => {
+    const { body, header, secret } = C15;
+    for (const options of [{ tolerance: 5 }, { nowSecs: C15.now, now: 1 }]) {
+      assert.throws(
+        () => verifyWebhook(body, header, secret, options),
+        (error) => error instanceof TypeError && /unknown option/.test(error.message),
+      );
+    }
+    assert.throws(() => verifyWebhook(body, header, secret, 300), TypeError);
+    // null is "no options": C15's old timestamp then meets the real clock.
+    assert.throws(() => verifyWebhook(body, header, secret, null), {
+      code: "timestamp_outside_tolerance",
+    });
+  });
+
   test(`${style}: generateTestHeader never signs a time verification refuses`, () => {
     const params = { payload: "{}", secret: "whsec_a" };
     assert.match(generateTestHeader({ ...params, timestamp: 999999999999 }), /^t=999999999999,/);
