@@ -22,7 +22,7 @@ import { parseEnv } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LOCALSTRIPE_KEY, startLocalstripe } from "./localstripe.mjs";
 import { startNext } from "./nextjs.mjs";
-import { freePort } from "./service.mjs";
+import { freePort, nextStopSignal } from "./service.mjs";
 import { startWorker } from "./worker.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -225,9 +225,9 @@ export async function runDemo({ keep = false, log = console.log } = {}) {
         { mode: 0o600 },
       );
       log(
-        `The stack is up; the shop is at ${next.url}. This run's admin token and webhook secret are in ${credentials}. Press Ctrl-C to stop it.`,
+        `The stack is up; the shop is at ${next.url}. This run's admin token and webhook secret are in ${credentials}. Press Ctrl-C (or send SIGTERM) to stop it.`,
       );
-      await new Promise((resolve) => process.once("SIGINT", resolve));
+      await nextStopSignal();
     }
     return report;
   } finally {
@@ -481,7 +481,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`Real test-mode keys found in .env: Stripe itself will send the events.
 The local demo does not run against real Stripe. Run the Worker and the example yourself
 with the secret that \`stripe listen\` prints (\`stripe listen --print-secret\`):
-  cd worker && npx wrangler dev --port 8787        (secret in worker/.dev.vars)
+  node scripts/worker.mjs build
+  cd worker && npx wrangler d1 migrations apply DB --local
+  npx wrangler dev --port 8787                     (secrets in worker/.dev.vars)
   cd examples/nextjs && npm run build && npm start (secret in STRIPE_WEBHOOK_SECRET)
 then forward Stripe's events to both:
   stripe listen --forward-to http://127.0.0.1:8787/webhooks/stripe

@@ -10,8 +10,9 @@
 
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+
+import { freePort, signalGroup, tieGroupToThisProcess } from "./service.mjs";
 
 /** The example app's folder. */
 export const appDir = fileURLToPath(
@@ -75,6 +76,7 @@ export async function startNext({ port, env = {}, logFile } = {}) {
     });
   }
 
+  const release = tieGroupToThisProcess(child.pid);
   const exited = exitOf(child);
   let hasExited = false;
   exited.then(() => {
@@ -84,16 +86,17 @@ export async function startNext({ port, env = {}, logFile } = {}) {
   async function stop() {
     if (!hasExited) {
       // The whole group, in case Next forked workers of its own.
-      signalGroup(child, "SIGTERM");
+      signalGroup(child.pid, "SIGTERM");
       const timer = setTimeout(
-        () => signalGroup(child, "SIGKILL"),
+        () => signalGroup(child.pid, "SIGKILL"),
         stopTimeoutMs,
       );
       await exited;
       clearTimeout(timer);
     }
     // Next may have left a forked worker behind even after a clean exit.
-    signalGroup(child, "SIGKILL");
+    signalGroup(child.pid, "SIGKILL");
+    release();
     if (logStream) {
       await new Promise((resolve) => logStream.end(resolve));
     }
@@ -128,15 +131,6 @@ function exitOf(child) {
   });
 }
 
-function signalGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal);
-  } catch (error) {
-    // ESRCH: the group is already gone, which is what we wanted.
-    if (error.code !== "ESRCH") throw error;
-  }
-}
-
 /** Polls until any HTTP answer arrives, the server dies, or time runs out. */
 async function waitUntilAnswering(url, exited) {
   const deadline = Date.now() + readyTimeoutMs;
@@ -157,18 +151,6 @@ async function waitUntilAnswering(url, exited) {
     }
   }
   throw new Error(`next start did not answer within ${readyTimeoutMs} ms`);
-}
-
-/** A port that was free a moment ago; the OS picks it. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -47,6 +47,7 @@ export async function startService({
       log?.write(chunk);
     });
   }
+  const release = tieGroupToThisProcess(child.pid);
   const exited = new Promise((resolve) => child.on("exit", resolve));
   let alive = true;
   exited.then(() => {
@@ -68,6 +69,7 @@ export async function startService({
     }
     // Children (workerd, next's workers) can outlive the leader; end the group.
     signalGroup(child.pid, "SIGKILL");
+    release();
     log?.end();
   }
 
@@ -91,10 +93,67 @@ export async function startService({
   );
 }
 
-function signalGroup(pid, signal) {
+/** Sends `signal` to the process group led by `pid`; a group already gone is fine. */
+export function signalGroup(pid, signal) {
   try {
     process.kill(-pid, signal);
   } catch {
     // Already gone.
   }
+}
+
+// Every process group this process started and has not stopped yet. Each runs
+// detached, so a Ctrl-C or a `kill` aimed at this process never reaches them:
+// whatever ends this process ends them too.
+const liveGroups = new Map();
+const stopWaiters = new Set();
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+function endLiveGroups() {
+  for (const [pid, cleanup] of liveGroups) {
+    signalGroup(pid, "SIGKILL");
+    cleanup?.();
+  }
+  liveGroups.clear();
+}
+
+function onStopSignal(signal) {
+  if (stopWaiters.size > 0) {
+    // Someone is waiting to stop the stack politely (make dev): let them.
+    for (const wake of stopWaiters) wake(signal);
+    stopWaiters.clear();
+    return;
+  }
+  endLiveGroups();
+  for (const name of STOP_SIGNALS) process.removeListener(name, onStopSignal);
+  process.kill(process.pid, signal);
+}
+
+let handlersInstalled = false;
+
+function installHandlers() {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on("exit", endLiveGroups);
+  for (const name of STOP_SIGNALS) process.on(name, onStopSignal);
+}
+
+/**
+ * Ties the process group led by `pid` to this process: if this process exits or
+ * is stopped by a signal before `release()` is called, the group is killed and
+ * `cleanup` (synchronous) runs.
+ */
+export function tieGroupToThisProcess(pid, cleanup) {
+  installHandlers();
+  liveGroups.set(pid, cleanup);
+  return () => liveGroups.delete(pid);
+}
+
+/**
+ * Resolves with the signal's name at the next Ctrl-C, SIGTERM or SIGHUP, which
+ * then kills nothing by itself; a second one while stopping ends everything.
+ */
+export function nextStopSignal() {
+  installHandlers();
+  return new Promise((resolve) => stopWaiters.add(resolve));
 }

@@ -5,7 +5,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startService } from "./service.mjs";
+import { nextStopSignal, startService } from "./service.mjs";
 
 /** stripe-mock accepts any `sk_test_` key; this one is not a real key. */
 export const STRIPE_MOCK_KEY = "sk_test_123";
@@ -48,5 +48,6 @@ export async function startStripeMock({
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const mock = await startStripeMock();
   console.log(`stripe-mock on ${mock.url}; Ctrl-C stops it`);
-  process.once("SIGINT", () => mock.stop().then(() => process.exit(0)));
+  await nextStopSignal();
+  await mock.stop();
 }

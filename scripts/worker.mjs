@@ -23,6 +23,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 
+import { signalGroup, tieGroupToThisProcess } from "./service.mjs";
+
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WORKER_DIR = join(ROOT, "worker");
 const CONFIG = join(WORKER_DIR, "wrangler.toml");
@@ -205,18 +207,10 @@ export async function startWorker({
   }
   const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
   // Ctrl-C in a terminal no longer reaches wrangler's own process group, so if
-  // this process ends without stop(), it takes the group down itself.
-  const killGroupOnExit = () => {
-    killGroup(child.pid, "SIGKILL");
-    rmSync(secretsDir, { recursive: true, force: true });
-  };
-  const killGroupAndReraise = (signal) => {
-    killGroupOnExit();
-    process.kill(process.pid, signal);
-  };
-  process.once("exit", killGroupOnExit);
-  process.once("SIGINT", killGroupAndReraise);
-  process.once("SIGTERM", killGroupAndReraise);
+  // this process ends without stop(), the group and the secrets go with it.
+  const release = tieGroupToThisProcess(child.pid, () =>
+    rmSync(secretsDir, { recursive: true, force: true }),
+  );
 
   let stopped;
   const stop = () => {
@@ -228,12 +222,10 @@ export async function startWorker({
       // wrangler stops workerd on SIGINT; anything left of the group after
       // that is killed, so no test run leaves a runtime behind.
       if (!exitedInTime || !(await groupGone(child.pid, 5_000))) {
-        killGroup(child.pid, "SIGKILL");
+        signalGroup(child.pid, "SIGKILL");
         await exited;
       }
-      process.removeListener("exit", killGroupOnExit);
-      process.removeListener("SIGINT", killGroupAndReraise);
-      process.removeListener("SIGTERM", killGroupAndReraise);
+      release();
       await rm(secretsDir, { recursive: true, force: true });
       await new Promise((done) => (log ? log.end(done) : done()));
     })();
@@ -342,14 +334,6 @@ function newestMtime(path) {
     newestMtime(join(path, name)),
   );
   return Math.max(stat.mtimeMs, ...children);
-}
-
-function killGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
 }
 
 async function groupGone(pid, timeoutMs) {
