@@ -248,6 +248,111 @@ describe("payment server on localstripe", () => {
     assert.ok(!log.includes("4242424242424242"), "the log holds the value");
   });
 
+  test("range errors name the field's path as type errors do", async () => {
+    const mug = { sku: "mug", quantity: 1 };
+    for (const [path, body, message] of [
+      [
+        "/payment-intents",
+        { items: [{ sku: "mug", quantity: 0 }] },
+        "items[0].quantity: must be from 1 to 100",
+      ],
+      [
+        "/payment-intents",
+        { items: [mug, { sku: "tshirt", quantity: 101 }] },
+        "items[1].quantity: must be from 1 to 100",
+      ],
+      ["/payment-intents", { items: [] }, "items: must hold 1 to 50 lines"],
+      [
+        "/payment-intents",
+        { items: [mug], order_ref: "a b" },
+        "order_ref: must be",
+      ],
+      ["/customers", { email: "not-an-email" }, "email: not an email address"],
+      ["/refunds", { payment_intent_id: "pi_123", amount: -5 }, "amount: must"],
+      ["/refunds", { payment_intent_id: "ch_123" }, "payment_intent_id: must"],
+    ]) {
+      const response = await call("POST", path, body, {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+      });
+      assert.equal(response.status, 400, path);
+      const { error } = await response.json();
+      assert.equal(error.code, "invalid_request");
+      assert.ok(error.message.startsWith(message), error.message);
+    }
+    const unknown = await call("POST", "/payment-intents", {
+      items: [{ sku: "no-such-thing", quantity: 1 }],
+    });
+    assert.match((await unknown.json()).error.message, /^items\[0\]\.sku: /);
+  });
+
+  test("a SKU on two lines is refused, so the quantity limit holds", async () => {
+    const before = await worker.queryD1("SELECT COUNT(*) AS n FROM orders");
+    for (const [items, message] of [
+      [
+        [
+          { sku: "mug", quantity: 100 },
+          { sku: "mug", quantity: 100 },
+        ],
+        "items[1].sku: repeats items[0].sku",
+      ],
+      [
+        [
+          { sku: "mug", quantity: 1 },
+          { sku: "tshirt", quantity: 1 },
+          { sku: "mug", quantity: 1 },
+        ],
+        "items[2].sku: repeats items[0].sku",
+      ],
+    ]) {
+      const response = await call("POST", "/payment-intents", { items });
+      assert.equal(response.status, 400);
+      const { error } = await response.json();
+      assert.equal(error.code, "invalid_request");
+      assert.ok(error.message.startsWith(message), error.message);
+    }
+    assert.deepEqual(
+      await worker.queryD1("SELECT COUNT(*) AS n FROM orders"),
+      before,
+    );
+  });
+
+  test("a body with a key twice is refused, not read as its last value", async () => {
+    const send = (body) =>
+      fetch(`${worker.url}/payment-intents`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+    for (const [body, message] of [
+      [
+        '{"items":[{"sku":"mug","quantity":1}],' +
+          '"items":[{"sku":"mug","quantity":100}]}',
+        "the body: duplicate field `items`",
+      ],
+      [
+        '{"items":[{"sku":"mug","quantity":1,"quantity":100}]}',
+        "items[0]: duplicate field `quantity`",
+      ],
+    ]) {
+      const response = await send(body);
+      assert.equal(response.status, 400);
+      const { error } = await response.json();
+      assert.equal(error.code, "invalid_request");
+      assert.equal(error.message, message);
+    }
+    // Syntax is checked before any field, whichever comes first.
+    await assertError(
+      await send('{"items": 5, "order_ref": '),
+      400,
+      "invalid_json",
+    );
+    await assertError(
+      await send('[{"sku":"mug","quantity":1}]'),
+      400,
+      "invalid_request",
+    );
+  });
+
   test("a body over 1 MiB is refused with 413", async () => {
     const response = await fetch(`${worker.url}/payment-intents`, {
       method: "POST",
@@ -282,6 +387,42 @@ describe("payment server on localstripe", () => {
       order_ref: orderRef,
     });
     await assertError(changed, 409, "order_ref_conflict");
+  });
+
+  test("a retry listing the same cart in another order is the same order", async () => {
+    const orderRef = `reorder-${randomBytes(6).toString("hex")}`;
+    const first = await createOrder(
+      [
+        { sku: "tshirt", quantity: 2 },
+        { sku: "mug", quantity: 1 },
+        { sku: "stickers", quantity: 5 },
+      ],
+      { order_ref: orderRef },
+    );
+
+    const retry = await call("POST", "/payment-intents", {
+      items: [
+        { sku: "stickers", quantity: 5 },
+        { sku: "tshirt", quantity: 2 },
+        { sku: "mug", quantity: 1 },
+      ],
+      order_ref: orderRef,
+    });
+
+    assert.equal(retry.status, 200);
+    const again = await retry.json();
+    assert.equal(again.order_id, first.order_id);
+    assert.equal(again.payment_intent_id, first.payment_intent_id);
+    // Still a conflict when a quantity moves from one line to another.
+    const moved = await call("POST", "/payment-intents", {
+      items: [
+        { sku: "stickers", quantity: 2 },
+        { sku: "tshirt", quantity: 5 },
+        { sku: "mug", quantity: 1 },
+      ],
+      order_ref: orderRef,
+    });
+    await assertError(moved, 409, "order_ref_conflict");
   });
 
   test("concurrent first requests with one order_ref and different carts: one order, the rest 409", async () => {
@@ -486,6 +627,27 @@ describe("payment server on localstripe", () => {
         const response = await call("POST", path, {}, headers);
         await assertError(response, 401, "unauthorized");
       }
+    }
+  });
+
+  test("the bearer scheme is matched in any case, the token exactly", async () => {
+    // An empty body gets past the token check to the body's own 400.
+    for (const scheme of ["bearer", "BEARER", "bEaReR"]) {
+      const response = await call(
+        "POST",
+        "/refunds",
+        {},
+        { authorization: `${scheme} ${ADMIN_TOKEN}` },
+      );
+      await assertError(response, 400, "invalid_request");
+    }
+    for (const authorization of [
+      `bearer ${ADMIN_TOKEN.toUpperCase()}`,
+      `Bearer${ADMIN_TOKEN}`,
+      `Basic ${ADMIN_TOKEN}`,
+    ]) {
+      const response = await call("POST", "/refunds", {}, { authorization });
+      await assertError(response, 401, "unauthorized");
     }
   });
 

@@ -159,7 +159,7 @@ describe("payment server on stripe-mock", () => {
       assert.equal(response.status, 400, url);
       const { error } = await response.json();
       assert.equal(error.code, "invalid_request");
-      assert.match(error.message, new RegExp(`^${field} must be`));
+      assert.match(error.message, new RegExp(`^${field}: must be`));
     }
     // Another configured origin, with its own port, is accepted.
     const other = await post("/checkout-sessions", {
@@ -346,6 +346,33 @@ describe("payment server with a fixture Stripe that can fail", () => {
     assert.deepEqual(await counts(worker), before);
   });
 
+  test("Stripe's 400s: an id it does not have is 404, the rest 400", async () => {
+    fixture.mode = "missing";
+    const before = await counts(worker);
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    for (const response of [
+      await post("/payment-intents", {
+        items: [{ sku: "mug", quantity: 1 }],
+        customer_id: "cus_gone",
+      }),
+      await post("/refunds", { payment_intent_id: "pi_gone" }, admin),
+    ]) {
+      assert.equal(response.status, 404);
+      const { error } = await response.json();
+      assert.equal(error.code, "stripe_resource_missing");
+    }
+    fixture.mode = "refused";
+    const refused = await post(
+      "/refunds",
+      { payment_intent_id: "pi_failed" },
+      admin,
+    );
+    assert.equal(refused.status, 400);
+    const { error } = await refused.json();
+    assert.equal(error.code, "stripe_invalid_request");
+    assert.deepEqual(await counts(worker), before);
+  });
+
   test("webhooks are still recorded while Stripe is down", async () => {
     fixture.mode = "down";
     const event = signedEvent("customer.created", {
@@ -462,7 +489,8 @@ function signedEvent(type, object) {
 /**
  * A stand-in Stripe API: in mode `ok` it answers Checkout Session creates with
  * a fixture; `down` answers 503, `reset` drops the connection, `garbage`
- * answers HTML with 200, `decline` answers a card error.
+ * answers HTML with 200, `decline` answers a card error, `missing` Stripe's
+ * 400 for an id it does not have, `refused` another 400.
  */
 async function startFixtureStripe() {
   const requests = [];
@@ -495,6 +523,22 @@ async function startFixtureStripe() {
               type: "card_error",
               code: "card_declined",
               message: "declined",
+            },
+          });
+        case "missing":
+          return json(400, {
+            error: {
+              type: "invalid_request_error",
+              code: "resource_missing",
+              param: "customer",
+              message: "No such customer",
+            },
+          });
+        case "refused":
+          return json(400, {
+            error: {
+              type: "invalid_request_error",
+              message: "This PaymentIntent has no successful charge",
             },
           });
         default: {

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use futures_util::StreamExt;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Serialize;
 use serde_json::{json, Value};
 use serde_path_to_error::Segment;
@@ -243,7 +243,8 @@ pub async fn read_body_capped(req: &mut Request, limit: usize) -> Result<Vec<u8>
 
 /// Reads a JSON body into `T`: 415 unless it is declared `application/json`,
 /// 413 over the limit, 400 `invalid_json` when it is not JSON, 400
-/// `invalid_request` when a field is missing or of the wrong type.
+/// `invalid_request` when it is not an object or a field is missing, repeated
+/// or of the wrong type.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, Reply> {
     // A browser sends `text/plain` cross-site without a preflight; demanding
     // JSON's own type means such a request never reaches a handler.
@@ -259,17 +260,27 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, Repl
     let body = read_body_capped(req, MAX_BODY_BYTES)
         .await
         .map_err(|e| e.reply())?;
-    let value: Value = serde_json::from_slice(&body)
+
+    // Syntax first, over the whole body, so a malformed body is always
+    // `invalid_json` whatever the first wrong field would have been.
+    serde_json::from_slice::<IgnoredAny>(&body)
         .map_err(|_| Reply::error(400, "invalid_json", "the body is not valid JSON"))?;
-    if !value.is_object() {
+    // serde fills a struct from an array too, by position: only an object is
+    // taken, so every value arrives under its name.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(Reply::error(
             400,
             "invalid_request",
-            "the body must be a JSON object",
+            "the body: must be a JSON object",
         ));
     }
 
-    serde_path_to_error::deserialize(value).map_err(|error| {
+    // Straight from the bytes, not through a `Value`: a `Value` keeps the last
+    // of two equal keys without a word, while a struct refuses the second, so
+    // an ambiguous body is refused rather than read one way here and perhaps
+    // another way by whatever checked it before.
+    let mut deserializer = serde_json::Deserializer::from_slice(&body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let message = field_error(error.path(), &error.inner().to_string());
         Reply::error(400, "invalid_request", &truncate(&message, 200))
     })
@@ -289,6 +300,9 @@ fn field_error(path: &serde_path_to_error::Path, serde_message: &str) -> String 
     let problem = if let Some(field) = serde_message.strip_prefix("missing field ") {
         // The missing name is one of our fields (`email`), never the client's.
         format!("missing field {}", field_name(field))
+    } else if let Some(field) = serde_message.strip_prefix("duplicate field ") {
+        // Only a known field is reported twice: an unknown one fails first.
+        format!("duplicate field {}", field_name(field))
     } else if unknown_field {
         // The unknown name is the client's, so only the known ones are listed.
         match serde_message.split_once(", expected ") {
@@ -483,10 +497,7 @@ pub fn check_admin(req: &Request, env: &Env) -> Result<(), Reply> {
     }
 
     let header = req.headers().get("Authorization").ok().flatten();
-    let given = header
-        .as_deref()
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .unwrap_or("");
+    let given = header.as_deref().and_then(bearer_token).unwrap_or("");
     let matches: bool = Sha256::digest(given.as_bytes())
         .ct_eq(&Sha256::digest(expected.as_bytes()))
         .into();
@@ -498,4 +509,13 @@ pub fn check_admin(req: &Request, env: &Env) -> Result<(), Reply> {
         ));
     }
     Ok(())
+}
+
+/// The token of an `Authorization: Bearer <token>` header. The scheme's name
+/// is case-insensitive (RFC 9110 §11.1), so `bearer` and `BEARER` count too.
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("Bearer")
+        .then(|| token.trim_start_matches(' '))
 }

@@ -206,7 +206,7 @@ async fn admin_reconcile(req: &mut Request, env: &Env, db: &D1Database) -> Reply
         return Reply::error(
             400,
             "invalid_request",
-            "pending_older_than_secs must not be negative",
+            "pending_older_than_secs: must not be negative",
         );
     }
     run_reconcile(env, db, older_than).await

@@ -68,10 +68,10 @@ pub async fn create_customer(req: &mut Request, env: &Env, db: &D1Database, now:
         && !input.email.ends_with('@')
         && !input.email.chars().any(char::is_whitespace);
     if !email_ok {
-        return Reply::error(400, "invalid_request", "email is not an email address");
+        return Reply::error(400, "invalid_request", "email: not an email address");
     }
     if input.name.as_ref().is_some_and(|n| n.chars().count() > 256) {
-        return Reply::error(400, "invalid_request", "name is longer than 256 characters");
+        return Reply::error(400, "invalid_request", "name: longer than 256 characters");
     }
     let stripe = match Stripe::from_env(env) {
         Ok(stripe) => stripe,
@@ -125,8 +125,9 @@ struct NewPaymentIntent {
     order_ref: Option<String>,
 }
 
-/// A cart priced from the catalog.
-#[derive(Serialize, Deserialize, PartialEq)]
+/// A cart line priced from the catalog. `sku` comes first so that sorting
+/// lines orders them by SKU.
+#[derive(Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 struct PricedItem {
     sku: String,
     name: String,
@@ -351,21 +352,26 @@ pub async fn create_checkout_session(
             return Reply::error(
                 400,
                 "invalid_request",
-                "ui_mode must be \"hosted\" or \"embedded\"",
+                "ui_mode: must be \"hosted\" or \"embedded\"",
             )
         }
     };
-    let urls_ok = if hosted {
-        input.success_url.is_some() && input.return_url.is_none()
+    let misplaced_url = if hosted {
+        match (&input.success_url, &input.return_url) {
+            (None, _) => Some("success_url: required when ui_mode is \"hosted\""),
+            (_, Some(_)) => Some("return_url: only for ui_mode \"embedded\""),
+            _ => None,
+        }
     } else {
-        input.return_url.is_some() && input.success_url.is_none() && input.cancel_url.is_none()
+        match (&input.return_url, &input.success_url, &input.cancel_url) {
+            (None, _, _) => Some("return_url: required when ui_mode is \"embedded\""),
+            (_, Some(_), _) => Some("success_url: only for ui_mode \"hosted\""),
+            (_, _, Some(_)) => Some("cancel_url: only for ui_mode \"hosted\""),
+            _ => None,
+        }
     };
-    if !urls_ok {
-        return Reply::error(
-            400,
-            "invalid_request",
-            "hosted needs success_url (and optionally cancel_url), embedded needs return_url",
-        );
+    if let Some(message) = misplaced_url {
+        return Reply::error(400, "invalid_request", message);
     }
     for (field, url) in [
         ("success_url", &input.success_url),
@@ -548,7 +554,7 @@ pub async fn create_subscription(req: &mut Request, env: &Env, db: &D1Database, 
     .await
     {
         Ok(Some(product)) => product,
-        Ok(None) => return Reply::error(400, "unknown_sku", "no such product in the catalog"),
+        Ok(None) => return Reply::error(400, "unknown_sku", "sku: no such product in the catalog"),
         Err(error) => return storage_failure(error),
     };
     let Some(price) = product
@@ -556,7 +562,7 @@ pub async fn create_subscription(req: &mut Request, env: &Env, db: &D1Database, 
         .as_deref()
         .filter(|_| product.kind == "recurring")
     else {
-        return Reply::error(400, "not_recurring", "this product is not a subscription");
+        return Reply::error(400, "not_recurring", "sku: not a subscription product");
     };
     let stripe = match Stripe::from_env(env) {
         Ok(stripe) => stripe,
@@ -767,24 +773,18 @@ struct OrdersQuery {
 /// `GET /orders?customer_id=…&limit=…`, newest first.
 pub async fn list_orders(req: &Request, db: &D1Database) -> Reply {
     let Ok(url) = req.url() else {
-        return Reply::error(400, "invalid_request", "bad URL");
+        return Reply::error(400, "invalid_request", "the URL could not be read");
     };
     let query: OrdersQuery = match parse_orders_query(url.query().unwrap_or("")) {
-        Some(query) => query,
-        None => {
-            return Reply::error(
-                400,
-                "invalid_request",
-                "customer_id is required; limit is a number from 1 to 100",
-            )
-        }
+        Ok(query) => query,
+        Err(message) => return Reply::error(400, "invalid_request", message),
     };
     if !is_token(&query.customer_id, "cus_", 255) {
-        return Reply::error(400, "invalid_request", "customer_id is not a customer id");
+        return Reply::error(400, "invalid_request", "customer_id: must be a cus_… id");
     }
     let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
-        return Reply::error(400, "invalid_request", "limit must be from 1 to 100");
+        return Reply::error(400, "invalid_request", LIMIT_RANGE);
     }
     let sql = format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE customer_id = ?1 \
@@ -805,18 +805,20 @@ pub async fn list_orders(req: &Request, db: &D1Database) -> Reply {
     }
 }
 
-fn parse_orders_query(query: &str) -> Option<OrdersQuery> {
+const LIMIT_RANGE: &str = "limit: must be a whole number from 1 to 100";
+
+fn parse_orders_query(query: &str) -> Result<OrdersQuery, &'static str> {
     let mut customer_id = None;
     let mut limit = None;
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
         match name.as_ref() {
             "customer_id" => customer_id = Some(value.into_owned()),
-            "limit" => limit = Some(value.parse::<i64>().ok()?),
+            "limit" => limit = Some(value.parse::<i64>().map_err(|_| LIMIT_RANGE)?),
             _ => {}
         }
     }
-    Some(OrdersQuery {
-        customer_id: customer_id?,
+    Ok(OrdersQuery {
+        customer_id: customer_id.ok_or("customer_id: required")?,
         limit,
     })
 }
@@ -918,14 +920,14 @@ pub async fn create_refund(req: &mut Request, env: &Env, db: &D1Database, now: i
         return Reply::error(
             400,
             "invalid_request",
-            "payment_intent_id is not a PaymentIntent id",
+            "payment_intent_id: must be a pi_… id",
         );
     }
     if input.amount.is_some_and(|a| !(1..=MAX_AMOUNT).contains(&a)) {
         return Reply::error(
             400,
             "invalid_request",
-            "amount must be a positive number of cents",
+            &format!("amount: must be a whole number of cents from 1 to {MAX_AMOUNT}"),
         );
     }
     if idempotency_key
@@ -935,7 +937,7 @@ pub async fn create_refund(req: &mut Request, env: &Env, db: &D1Database, now: i
         return Reply::error(
             400,
             "invalid_request",
-            "Idempotency-Key must be 1 to 255 characters",
+            "the Idempotency-Key header: must be 1 to 255 characters",
         );
     }
     if let Some(amount) = input.amount {
@@ -1037,7 +1039,7 @@ async fn check_refundable(db: &D1Database, intent_id: &str, amount: i64) -> Resu
         return Err(Reply::error(
             400,
             "invalid_request",
-            &format!("amount is more than the {left} left to refund on this payment"),
+            &format!("amount: more than the {left} left to refund on this payment"),
         ));
     }
     Ok(())
@@ -1117,14 +1119,17 @@ async fn existing_order(
     }
 }
 
-/// The stored order if it holds this cart and customer; 409 otherwise.
+/// The stored order if it holds this cart and customer; 409 otherwise. The
+/// lines are compared as a set, in any order: a cart is the same cart however
+/// the client lists it. Orders keep the lines in the order they came, so rows
+/// stored before this comparison read the same way.
 fn same_order(
     order: OrderRow,
     cart: &PricedCart,
     customer_id: Option<&str>,
 ) -> Result<OrderRow, Reply> {
     let same_items = serde_json::from_str::<Vec<PricedItem>>(&order.items)
-        .is_ok_and(|items| items == cart.items);
+        .is_ok_and(|stored| same_lines(&stored, &cart.items));
     if !same_items || order.customer_id.as_deref() != customer_id {
         return Err(Reply::error(
             409,
@@ -1135,13 +1140,22 @@ fn same_order(
     Ok(order)
 }
 
+/// Whether two carts hold the same lines, whatever their order.
+fn same_lines(a: &[PricedItem], b: &[PricedItem]) -> bool {
+    let mut a: Vec<&PricedItem> = a.iter().collect();
+    let mut b: Vec<&PricedItem> = b.iter().collect();
+    a.sort();
+    b.sort();
+    a == b
+}
+
 /// Prices the cart from the catalog; the request's own amounts are never read.
 async fn price_cart(db: &D1Database, items: &[CartItem]) -> Result<PricedCart, Reply> {
     if items.is_empty() || items.len() > MAX_ITEMS {
         return Err(Reply::error(
             400,
             "invalid_request",
-            "items must hold 1 to 50 entries",
+            &format!("items: must hold 1 to {MAX_ITEMS} lines"),
         ));
     }
     let catalog = all::<CatalogProduct>(db, CATALOG_SQL, &[])
@@ -1150,33 +1164,46 @@ async fn price_cart(db: &D1Database, items: &[CartItem]) -> Result<PricedCart, R
     let mut priced = Vec::with_capacity(items.len());
     let mut amount: i64 = 0;
     let mut currency: Option<String> = None;
-    for item in items {
+    for (index, item) in items.iter().enumerate() {
         if !(1..=MAX_QUANTITY).contains(&item.quantity) {
             return Err(Reply::error(
                 400,
                 "invalid_request",
-                "quantity must be from 1 to 100",
+                &format!("items[{index}].quantity: must be from 1 to {MAX_QUANTITY}"),
+            ));
+        }
+        // One line per SKU: the quantity limit is per product, and two lines
+        // of one SKU would pass it twice. Merging them would change the cart
+        // the client sent, so it is refused with the line to fix.
+        if let Some(first) = items[..index].iter().position(|i| i.sku == item.sku) {
+            return Err(Reply::error(
+                400,
+                "invalid_request",
+                &format!(
+                    "items[{index}].sku: repeats items[{first}].sku; \
+                     put the whole quantity on one line"
+                ),
             ));
         }
         let Some(product) = catalog.iter().find(|p| p.sku == item.sku) else {
             return Err(Reply::error(
                 400,
                 "unknown_sku",
-                "no such product in the catalog",
+                &format!("items[{index}].sku: no such product in the catalog"),
             ));
         };
         if product.kind != "one_time" {
             return Err(Reply::error(
                 400,
                 "not_one_time",
-                "subscriptions are bought with POST /subscriptions",
+                &format!("items[{index}].sku: a subscription, bought with POST /subscriptions"),
             ));
         }
         if currency.as_deref().is_some_and(|c| c != product.currency) {
             return Err(Reply::error(
                 400,
                 "mixed_currencies",
-                "the cart mixes currencies",
+                &format!("items[{index}].sku: priced in another currency than items[0]"),
             ));
         }
         currency = Some(product.currency.clone());
@@ -1213,7 +1240,7 @@ fn order_id_for(order_ref: Option<&str>) -> Result<String, Reply> {
                 return Err(Reply::error(
                     400,
                     "invalid_request",
-                    "order_ref must be 1 to 64 letters, digits, - or _",
+                    "order_ref: must be 1 to 64 letters, digits, - or _",
                 ));
             }
             let digest = Sha256::digest(format!("order_ref:{order_ref}").as_bytes());
@@ -1239,7 +1266,7 @@ fn check_optional_id(field: &str, value: Option<&str>, prefix: &str) -> Result<(
         Some(id) if !is_token(id, prefix, 255) => Err(Reply::error(
             400,
             "invalid_request",
-            &format!("{field} must be a {prefix}… id"),
+            &format!("{field}: must be a {prefix}… id"),
         )),
         _ => Ok(()),
     }
@@ -1264,7 +1291,7 @@ fn check_frontend_url(field: &str, url: &str, frontend_origins: &[String]) -> Re
     Err(Reply::error(
         400,
         "invalid_request",
-        &format!("{field} must be an http(s) URL on one of the FRONTEND_ORIGINS origins"),
+        &format!("{field}: must be an http(s) URL on one of the FRONTEND_ORIGINS origins"),
     ))
 }
 

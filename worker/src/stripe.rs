@@ -255,12 +255,20 @@ impl StripeError {
                 "Stripe refused the API key; check STRIPE_SECRET_KEY",
                 detail,
             ),
-            ApiErrorKind::InvalidRequest if error.status_code == Some(404) => Reply::failure(
-                404,
-                "stripe_resource_missing",
-                "Stripe has no such object",
-                detail,
-            ),
+            // Stripe answers 404 for a missing object in the path but 400 with
+            // `resource_missing` for one named in a parameter (`customer`);
+            // localstripe answers 404 for both. Either way it is the same news.
+            ApiErrorKind::InvalidRequest
+                if error.status_code == Some(404)
+                    || error.code.as_deref() == Some("resource_missing") =>
+            {
+                Reply::failure(
+                    404,
+                    "stripe_resource_missing",
+                    "Stripe has no such object",
+                    detail,
+                )
+            }
             ApiErrorKind::InvalidRequest | ApiErrorKind::Idempotency => Reply::failure(
                 400,
                 "stripe_invalid_request",
