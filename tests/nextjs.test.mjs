@@ -1,14 +1,17 @@
 // End-to-end test of examples/nextjs over HTTP: the built app is started with
 // `next start`; real deliveries, signed by stripe-node, are posted to its Node
 // and edge webhook routes; the start-up configuration check and the shop's
-// payment routes (cart checks, Stripe unreachable) are exercised. The browser
-// flows are in tests/e2e/shop.test.mjs.
+// payment routes (cart checks, Stripe unreachable, cross-site requests, a
+// customer cookie the backend no longer knows) are exercised, against small
+// stand-ins for Stripe and the Worker that record what they were asked. The
+// browser flows are in tests/e2e/shop.test.mjs.
 //
 // Needs the app built first (the Makefile runs `next build`). Run from the
 // repository root: node --test tests/nextjs.test.mjs
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 import Stripe from "stripe";
 
@@ -157,6 +160,25 @@ for (const { runtime, path } of routes) {
         assert.deepEqual(json.event.data.object.metadata, metadata);
         assert.deepEqual(json.event, JSON.parse(body));
       }
+    });
+
+    test("is not held to the shop routes' Origin and JSON rule", async () => {
+      // Stripe's deliveries are authenticated by their signature; the
+      // cross-site check of the shop's routes must not reach them.
+      const event = makeEvent();
+      const body = JSON.stringify(event);
+      const header = stripe.webhooks.generateTestHeaderString({
+        payload: body,
+        secret,
+      });
+
+      const { status, json } = await deliver(path, body, header, {
+        "content-type": "text/plain",
+        origin: "https://evil.example",
+      });
+
+      assert.equal(status, 200);
+      assert.equal(json.event.id, event.id);
     });
   });
 }
@@ -332,6 +354,622 @@ describe("shop routes, direct mode, with the Stripe API unreachable", () => {
   });
 });
 
+// The shop's routes that change something, with a body each would accept.
+const shopRoutes = [
+  {
+    path: "/api/payment-intents",
+    body: { items: [{ sku: "mug", quantity: 1 }], email: "a@b.example" },
+  },
+  {
+    path: "/api/subscriptions",
+    body: { sku: "membership", email: "a@b.example" },
+  },
+  {
+    path: "/api/checkout-sessions",
+    body: { items: [{ sku: "mug", quantity: 1 }] },
+  },
+  {
+    path: "/api/payment-intents/pi_123/confirm",
+    body: { token: "tok_1", client_secret: "pi_123_secret_abc" },
+  },
+];
+
+describe("shop routes, direct mode, refuse cross-site requests", () => {
+  let stripeApi;
+  let shop;
+  before(async () => {
+    stripeApi = await startFakeStripe();
+    shop = await startNext({
+      env: {
+        PAYMENTS_BACKEND: "direct",
+        STRIPE_SECRET_KEY: "sk_test_localstripe",
+        NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: "pk_test_localstripe",
+        STRIPE_API_BASE: stripeApi.url,
+        SHOP_ORIGINS: undefined,
+      },
+    });
+  });
+  after(async () => {
+    await shop?.stop();
+    await stripeApi?.stop();
+  });
+
+  for (const { path, body } of shopRoutes) {
+    test(`${path}: another site's Origin gets 403, and nothing is created`, async () => {
+      stripeApi.requests.length = 0;
+      for (const origin of [
+        "https://evil.example",
+        // Another port or scheme of the shop's host is another origin's page.
+        new URL(shop.url).origin.replace(/:\d+$/, ":1"),
+        "null",
+      ]) {
+        for (const contentType of ["application/json", "text/plain"]) {
+          const response = await post(shop.url, path, JSON.stringify(body), {
+            "content-type": contentType,
+            origin,
+          });
+          assert.equal(response.status, 403, `${origin} ${contentType}`);
+          assert.equal((await response.json()).error.code, "foreign_origin");
+          assert.deepEqual(response.headers.getSetCookie(), []);
+        }
+      }
+      assert.deepEqual(stripeApi.requests, [], "Stripe was called");
+      assert.match(shop.logs(), /shop refused \S+ reason=foreign_origin/);
+    });
+
+    test(`${path}: a body not declared JSON gets 415, and nothing is created`, async () => {
+      stripeApi.requests.length = 0;
+      for (const contentType of [
+        "text/plain",
+        "text/plain; charset=utf-8",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/jsonx",
+        undefined,
+      ]) {
+        // Without an Origin, as curl sends it, and from the shop's own page.
+        for (const origin of [undefined, shop.url]) {
+          const headers = {};
+          if (contentType !== undefined) headers["content-type"] = contentType;
+          if (origin !== undefined) headers.origin = origin;
+          const response = await post(
+            shop.url,
+            path,
+            JSON.stringify(body),
+            headers,
+          );
+          assert.equal(response.status, 415, `${contentType} ${origin}`);
+          assert.equal(
+            (await response.json()).error.code,
+            "unsupported_media_type",
+          );
+        }
+      }
+      assert.deepEqual(stripeApi.requests, [], "Stripe was called");
+    });
+  }
+
+  test("the shop's own page, or a client without Origin, still gets 201", async () => {
+    const { body } = shopRoutes[0];
+    for (const headers of [
+      { "content-type": "application/json", origin: shop.url },
+      { "content-type": "Application/JSON; charset=utf-8", origin: shop.url },
+      { "content-type": "application/json" },
+    ]) {
+      stripeApi.requests.length = 0;
+      const response = await post(
+        shop.url,
+        "/api/payment-intents",
+        JSON.stringify(body),
+        headers,
+      );
+      assert.equal(response.status, 201, JSON.stringify(headers));
+      const started = await response.json();
+      assert.match(started.client_secret, /^pi_\w+_secret_\w+$/);
+      assert.deepEqual(
+        stripeApi.requests.map((request) => request.path),
+        ["/v1/customers", "/v1/payment_intents"],
+      );
+      assert.match(customerCookie(response), /^cus_/);
+    }
+  });
+
+  test("behind a proxy, the host the browser used is the shop's (X-Forwarded-Host)", async () => {
+    const { body } = shopRoutes[0];
+    const proxied = (origin, forwardedHost) =>
+      post(shop.url, "/api/payment-intents", JSON.stringify(body), {
+        "content-type": "application/json",
+        origin,
+        "x-forwarded-host": forwardedHost,
+      });
+
+    assert.equal(
+      (await proxied("https://shop.example", "shop.example")).status,
+      201,
+    );
+    assert.equal(
+      (await proxied("https://Shop.Example", "shop.example:443, 10.0.0.1"))
+        .status,
+      201,
+    );
+    assert.equal(
+      (await proxied("https://evil.example", "shop.example")).status,
+      403,
+    );
+    // The forwarded host wins over Host, as in Next's check of Server Actions.
+    assert.equal((await proxied(shop.url, "shop.example")).status, 403);
+  });
+});
+
+describe("shop routes, direct mode, with a customer cookie Stripe no longer knows", () => {
+  let stripeApi;
+  let shop;
+  before(async () => {
+    stripeApi = await startFakeStripe();
+    shop = await startNext({
+      env: {
+        PAYMENTS_BACKEND: "direct",
+        STRIPE_SECRET_KEY: "sk_test_localstripe",
+        NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: "pk_test_localstripe",
+        STRIPE_API_BASE: stripeApi.url,
+      },
+    });
+  });
+  after(async () => {
+    await shop?.stop();
+    await stripeApi?.stop();
+  });
+
+  // How each server says so: Stripe names the parameter, localstripe answers
+  // a bare 404.
+  for (const missing of ["stripe", "localstripe"]) {
+    test(`pays as a new customer with the email given (${missing})`, async () => {
+      stripeApi.missingCustomer = missing;
+      stripeApi.requests.length = 0;
+
+      const response = await postAs(
+        "cus_gone",
+        shop.url,
+        "/api/payment-intents",
+        {
+          items: [{ sku: "mug", quantity: 1 }],
+          email: "back@example.com",
+        },
+      );
+
+      assert.equal(response.status, 201, await peek(response));
+      const customerId = customerCookie(response);
+      assert.match(customerId, /^cus_fake/);
+      assert.deepEqual(
+        stripeApi.requests.map(({ path, params }) => [
+          path,
+          params.customer ?? params.email,
+        ]),
+        [
+          ["/v1/payment_intents", "cus_gone"],
+          ["/v1/customers", "back@example.com"],
+          ["/v1/payment_intents", customerId],
+        ],
+      );
+      assert.match(
+        shop.logs(),
+        /shop forgot a customer the backend no longer has/,
+      );
+    });
+
+    test(`pays without a customer when no email is given, and forgets the cookie (${missing})`, async () => {
+      stripeApi.missingCustomer = missing;
+      stripeApi.requests.length = 0;
+
+      const response = await postAs(
+        "cus_gone",
+        shop.url,
+        "/api/payment-intents",
+        {
+          items: [{ sku: "mug", quantity: 1 }],
+        },
+      );
+
+      assert.equal(response.status, 201, await peek(response));
+      assert.equal(customerCookie(response), "");
+      assert.deepEqual(
+        stripeApi.requests.map(({ path, params }) => [path, params.customer]),
+        [
+          ["/v1/payment_intents", "cus_gone"],
+          ["/v1/payment_intents", undefined],
+        ],
+      );
+    });
+
+    test(`subscribes as a new customer with the email given (${missing})`, async () => {
+      stripeApi.missingCustomer = missing;
+      stripeApi.requests.length = 0;
+
+      const response = await postAs(
+        "cus_gone",
+        shop.url,
+        "/api/subscriptions",
+        {
+          sku: "membership",
+          email: "back@example.com",
+        },
+      );
+
+      assert.equal(response.status, 201, await peek(response));
+      const customerId = customerCookie(response);
+      assert.match(customerId, /^cus_fake/);
+      const subscriptions = stripeApi.requests.filter(
+        ({ path }) => path === "/v1/subscriptions",
+      );
+      assert.deepEqual(
+        subscriptions.map(({ params }) => params.customer),
+        ["cus_gone", customerId],
+      );
+    });
+  }
+
+  test("asks for the email to subscribe when the remembered customer is gone", async () => {
+    stripeApi.missingCustomer = "stripe";
+    const response = await postAs("cus_gone", shop.url, "/api/subscriptions", {
+      sku: "membership",
+    });
+    assert.equal(response.status, 400);
+    assert.match((await response.json()).error.message, /valid email/);
+    assert.equal(customerCookie(response), "");
+  });
+
+  test("keeps a customer that exists when the payment fails for another reason", async () => {
+    const known = stripeApi.addCustomer();
+    stripeApi.failNextPaymentIntent = {
+      status: 400,
+      error: {
+        type: "invalid_request_error",
+        code: "resource_missing",
+        param: "payment_method",
+        message: "No such PaymentMethod: 'pm_gone'",
+      },
+    };
+    stripeApi.requests.length = 0;
+
+    const response = await postAs(known, shop.url, "/api/payment-intents", {
+      items: [{ sku: "mug", quantity: 1 }],
+      email: "known@example.com",
+    });
+
+    assert.equal(response.status, 400);
+    assert.equal(customerCookie(response), undefined, "the cookie changed");
+    assert.equal(stripeApi.requests.length, 1, "the payment was retried");
+  });
+});
+
+describe("shop routes, worker mode, with a customer cookie the Worker no longer knows", () => {
+  let workerApi;
+  let shop;
+  before(async () => {
+    workerApi = await startFakeWorker();
+    const port = await freePort();
+    shop = await startNext({
+      port,
+      env: {
+        PAYMENTS_BACKEND: "worker",
+        WORKER_URL: workerApi.url,
+        STRIPE_SECRET_KEY: undefined,
+        STRIPE_API_BASE: undefined,
+        NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: "pk_test_localstripe",
+        // The shop's origins pinned, as behind a proxy that rewrites Host.
+        SHOP_ORIGINS: `http://127.0.0.1:${port}, https://shop.example/`,
+      },
+    });
+  });
+  after(async () => {
+    await shop?.stop();
+    await workerApi?.stop();
+  });
+
+  test("pays as a new customer with the email given", async () => {
+    workerApi.requests.length = 0;
+    const response = await postAs(
+      "cus_gone",
+      shop.url,
+      "/api/payment-intents",
+      {
+        items: [{ sku: "mug", quantity: 1 }],
+        email: "back@example.com",
+      },
+    );
+
+    assert.equal(response.status, 201, await peek(response));
+    const customerId = customerCookie(response);
+    assert.match(customerId, /^cus_fake/);
+    assert.deepEqual(
+      workerApi.requests.map(({ path, body }) => [
+        path,
+        body.customer_id ?? body.email,
+      ]),
+      [
+        ["/payment-intents", "cus_gone"],
+        ["/customers", "back@example.com"],
+        ["/payment-intents", customerId],
+      ],
+    );
+  });
+
+  test("pays without a customer when no email is given, and forgets the cookie", async () => {
+    workerApi.requests.length = 0;
+    const response = await postAs(
+      "cus_gone",
+      shop.url,
+      "/api/payment-intents",
+      {
+        items: [{ sku: "mug", quantity: 1 }],
+      },
+    );
+
+    assert.equal(response.status, 201, await peek(response));
+    assert.equal(customerCookie(response), "");
+    assert.deepEqual(
+      workerApi.requests.map(({ body }) => body.customer_id),
+      ["cus_gone", undefined],
+    );
+  });
+
+  test("subscribes as a new customer with the email given", async () => {
+    workerApi.requests.length = 0;
+    const response = await postAs("cus_gone", shop.url, "/api/subscriptions", {
+      sku: "membership",
+      email: "back@example.com",
+    });
+
+    assert.equal(response.status, 201, await peek(response));
+    const customerId = customerCookie(response);
+    assert.deepEqual(
+      workerApi.requests
+        .filter(({ path }) => path === "/subscriptions")
+        .map(({ body }) => body.customer_id),
+      ["cus_gone", customerId],
+    );
+  });
+
+  test("SHOP_ORIGINS decides which origins are the shop's", async () => {
+    const attempt = (origin, forwardedHost) => {
+      const headers = { "content-type": "application/json", origin };
+      if (forwardedHost) headers["x-forwarded-host"] = forwardedHost;
+      return post(
+        shop.url,
+        "/api/payment-intents",
+        JSON.stringify({ items: [{ sku: "mug", quantity: 1 }] }),
+        headers,
+      );
+    };
+    assert.equal((await attempt("https://shop.example")).status, 201);
+    assert.equal((await attempt(shop.url)).status, 201);
+    // The list is the whole truth: a host header naming the page's own host
+    // does not make it the shop's.
+    assert.equal(
+      (await attempt("https://evil.example", "evil.example")).status,
+      403,
+    );
+  });
+});
+
+/** A POST with the browser's cookie naming `customerId`. */
+function postAs(customerId, base, path, body) {
+  return post(base, path, JSON.stringify(body), {
+    "content-type": "application/json",
+    cookie: `shop_customer=${customerId}`,
+  });
+}
+
+function post(base, path, body, headers) {
+  return fetch(base + path, { method: "POST", headers, body });
+}
+
+/**
+ * The `shop_customer` value the response sets: `""` when it deletes the
+ * cookie, `undefined` when it leaves it alone.
+ */
+function customerCookie(response) {
+  let value;
+  for (const line of response.headers.getSetCookie()) {
+    const match = /^shop_customer=([^;]*)/.exec(line);
+    if (!match) continue;
+    const expired =
+      /max-age=0/i.test(line) || /expires=Thu, 01 Jan 1970/i.test(line);
+    value = expired ? "" : match[1];
+  }
+  return value;
+}
+
+async function peek(response) {
+  return response.clone().text();
+}
+
+/**
+ * A stand-in for Stripe's API with what the shop's direct mode calls:
+ * customers, payment intents, products and subscriptions. Customers it did
+ * not create are missing, answered the way `missingCustomer` says: `stripe`
+ * (400 `resource_missing` on `customer`, as api.stripe.com) or `localstripe`
+ * (a bare 404). `requests` records every call with its form params.
+ */
+async function startFakeStripe() {
+  const customers = new Set();
+  let serial = 0;
+  const nextId = (prefix) =>
+    `${prefix}_fake${(serial += 1).toString().padStart(6, "0")}`;
+  const fake = {
+    requests: [],
+    missingCustomer: "stripe",
+    failNextPaymentIntent: null,
+    addCustomer() {
+      const id = nextId("cus");
+      customers.add(id);
+      return id;
+    },
+  };
+
+  function missing(id) {
+    return fake.missingCustomer === "stripe"
+      ? {
+          status: 400,
+          error: {
+            type: "invalid_request_error",
+            code: "resource_missing",
+            param: "customer",
+            message: `No such customer: '${id}'`,
+          },
+        }
+      : {
+          status: 404,
+          error: { type: "invalid_request_error", message: "Not Found" },
+        };
+  }
+
+  const server = createServer(async (request, response) => {
+    let text = "";
+    for await (const chunk of request) text += chunk;
+    const params = Object.fromEntries(new URLSearchParams(text));
+    const path = new URL(request.url, "http://fake").pathname;
+    fake.requests.push({ method: request.method, path, params });
+    const answer = (status, body) => {
+      response.writeHead(status, { "content-type": "application/json" });
+      response.end(JSON.stringify(body));
+    };
+
+    if (request.method === "POST" && path === "/v1/customers") {
+      const id = fake.addCustomer();
+      return answer(200, { id, object: "customer", email: params.email });
+    }
+    if (request.method === "POST" && path === "/v1/payment_intents") {
+      if (fake.failNextPaymentIntent) {
+        const { status, error } = fake.failNextPaymentIntent;
+        fake.failNextPaymentIntent = null;
+        return answer(status, { error });
+      }
+      if (params.customer && !customers.has(params.customer)) {
+        const { status, error } = missing(params.customer);
+        return answer(status, { error });
+      }
+      const id = nextId("pi");
+      return answer(200, {
+        id,
+        object: "payment_intent",
+        amount: Number(params.amount),
+        currency: params.currency,
+        customer: params.customer ?? null,
+        status: "requires_payment_method",
+        client_secret: `${id}_secret_${randomBytes(12).toString("hex")}`,
+        metadata: { order_id: params["metadata[order_id]"] },
+      });
+    }
+    if (request.method === "GET" && path.startsWith("/v1/products/")) {
+      return answer(404, {
+        error: {
+          type: "invalid_request_error",
+          code: "resource_missing",
+          message: "No such product",
+        },
+      });
+    }
+    if (request.method === "POST" && path === "/v1/products") {
+      return answer(200, {
+        id: params.id,
+        object: "product",
+        name: params.name,
+      });
+    }
+    if (request.method === "POST" && path === "/v1/subscriptions") {
+      if (!customers.has(params.customer)) {
+        const { status, error } = missing(params.customer);
+        return answer(status, { error });
+      }
+      return answer(200, {
+        id: nextId("sub"),
+        object: "subscription",
+        customer: params.customer,
+        status: "incomplete",
+        latest_invoice: null,
+      });
+    }
+    return answer(404, {
+      error: { type: "invalid_request_error", message: "Not Found" },
+    });
+  });
+  return Object.assign(fake, await listen(server));
+}
+
+/**
+ * A stand-in for the stripe-edge Worker's shop routes, answering as the
+ * Worker does (`worker/src/routes.rs`): a customer it did not create is
+ * missing at Stripe, 404 `stripe_resource_missing`.
+ */
+async function startFakeWorker() {
+  const customers = new Set();
+  let serial = 0;
+  const nextId = (prefix) =>
+    `${prefix}_fake${(serial += 1).toString().padStart(6, "0")}`;
+  const fake = { requests: [] };
+
+  const server = createServer(async (request, response) => {
+    let text = "";
+    for await (const chunk of request) text += chunk;
+    const body = text ? JSON.parse(text) : {};
+    const path = new URL(request.url, "http://fake").pathname;
+    if (request.method === "POST") fake.requests.push({ path, body });
+    const answer = (status, json) => {
+      response.writeHead(status, { "content-type": "application/json" });
+      response.end(JSON.stringify(json));
+    };
+    const stripeMissing = () =>
+      answer(404, {
+        error: {
+          code: "stripe_resource_missing",
+          message: "Stripe has no such object",
+        },
+      });
+
+    if (request.method === "POST" && path === "/customers") {
+      const id = nextId("cus");
+      customers.add(id);
+      return answer(201, { customer_id: id });
+    }
+    if (request.method === "POST" && path === "/payment-intents") {
+      if (body.customer_id && !customers.has(body.customer_id))
+        return stripeMissing();
+      const id = nextId("pi");
+      return answer(201, {
+        order_id: nextId("ord"),
+        payment_intent_id: id,
+        client_secret: `${id}_secret_${randomBytes(12).toString("hex")}`,
+        amount: 1200,
+        currency: "eur",
+        status: "requires_payment_method",
+      });
+    }
+    if (request.method === "POST" && path === "/subscriptions") {
+      if (!customers.has(body.customer_id)) return stripeMissing();
+      return answer(201, {
+        subscription_id: nextId("sub"),
+        status: "incomplete",
+      });
+    }
+    return answer(404, {
+      error: { code: "not_found", message: "no such route" },
+    });
+  });
+  return Object.assign(fake, await listen(server));
+}
+
+function listen(server) {
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        stop: () => new Promise((done) => server.close(done)),
+      });
+    });
+  });
+}
+
 function postJson(base, path, body) {
   return fetch(base + path, {
     method: "POST",
@@ -340,11 +978,15 @@ function postJson(base, path, body) {
   });
 }
 
-/** Posts a delivery the way Stripe does; `header` undefined sends none. */
-async function deliver(path, body, header) {
+/**
+ * Posts a delivery the way Stripe does; `header` undefined sends none.
+ * `extraHeaders` replace or add to Stripe's.
+ */
+async function deliver(path, body, header, extraHeaders = {}) {
   const headers = {
     "content-type": "application/json; charset=utf-8",
     "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+    ...extraHeaders,
   };
   if (header !== undefined) headers["stripe-signature"] = header;
 

@@ -168,6 +168,15 @@ for (const backend of ["direct", "worker"]) {
           .innerText(),
         "paid",
       );
+
+      // The paid cart was emptied: the next checkout does not charge for the
+      // mug again.
+      await page.goto(`${shop.url}/checkout`);
+      await page.getByText("Your cart is empty").waitFor();
+      await page.goto(shop.url);
+      await page.locator('[data-sku="tshirt"] button').click();
+      await page.goto(`${shop.url}/checkout`);
+      assert.deepEqual(await cartLines(page), ["Edge T-shirt"]);
     });
 
     test("a declined card shows its message and leaves no paid order", async (t) => {
@@ -182,6 +191,9 @@ for (const backend of ["direct", "worker"]) {
       assert.match(await alert.innerText(), /^Your card was declined\./);
       assert.equal(await alert.getAttribute("data-problem"), "declined");
       assert.match(page.url(), /\/checkout$/);
+      // Nothing was bought: the cart still holds the T-shirt.
+      await page.reload();
+      assert.deepEqual(await cartLines(page), ["Edge T-shirt"]);
 
       // localstripe reports the failure with a signed payment_failed event;
       // once the backend has it, the order is anything but paid. The direct
@@ -222,6 +234,31 @@ for (const backend of ["direct", "worker"]) {
       });
       await page.screenshot({ path: shot("3ds-paid") });
       assert.equal((await order(started.order_id)).status, "paid");
+    });
+
+    test("a customer cookie the backend no longer knows does not stop a purchase", async (t) => {
+      // As after `make dev` restarted localstripe empty: the browser still
+      // names a customer from before.
+      const page = await newPage(t);
+      const gone = "cus_GoneSinceRestart";
+      await page
+        .context()
+        .addCookies([{ name: "shop_customer", value: gone, url: shop.url }]);
+      const started = await checkout(page, "mug");
+      intents.add(started.payment_intent_id);
+
+      const intent = await localstripe.api(
+        "GET",
+        `/v1/payment_intents/${started.payment_intent_id}`,
+      );
+      const cookie = (await page.context().cookies(shop.url)).find(
+        (entry) => entry.name === "shop_customer",
+      );
+      // A new customer for the email given at checkout replaced the cookie.
+      assert.match(cookie?.value ?? "", /^cus_/);
+      assert.notEqual(cookie.value, gone);
+      assert.equal(intent.customer, cookie.value);
+      await page.getByTestId("card-element").waitFor();
     });
 
     test("both webhook routes verified every event localstripe signed", async () => {
@@ -387,6 +424,12 @@ for (const backend of ["direct", "worker"]) {
         assert.ok(field in started, field);
       }
       return started;
+    }
+
+    /** The product names in the checkout's cart table. */
+    async function cartLines(page) {
+      await page.locator("table.cart").waitFor();
+      return page.locator("table.cart tbody td:first-child").allInnerTexts();
     }
 
     async function order(orderId) {

@@ -4,7 +4,14 @@ import { useEffect, useState } from "react";
 
 import { messageFor } from "@/lib/buyer-messages";
 import { formatAmount } from "@/lib/format";
-import { stateOf, type OrderView, type ReturnState } from "@/lib/return-state";
+import {
+  paymentAccepted,
+  stateOf,
+  type OrderView,
+  type ReturnState,
+} from "@/lib/return-state";
+
+import { clearCartPaidBy } from "./cart";
 
 const POLL_MS = 1_000;
 const MAX_POLLS = 60;
@@ -12,7 +19,9 @@ const MAX_POLLS = 60;
 /**
  * The outcome of a payment. While the order waits for Stripe's webhook it
  * asks the shop again each second: the order counts as paid only once the
- * webhook has landed, whatever the browser was told.
+ * webhook has landed, whatever the browser was told. Once the payment is
+ * accepted (paid, or processing) the cart it paid for is emptied, so the next
+ * checkout does not charge for the same products again.
  */
 export function OrderStatus({
   initial,
@@ -26,9 +35,17 @@ export function OrderStatus({
   const [state, setState] = useState<ReturnState>(initial);
   const [gaveUp, setGaveUp] = useState(false);
 
+  // Polling goes on while the order is loading, processing or not; a state
+  // that only turns to processing must not restart it.
+  const pollingOrderId = state.kind === "loading" ? state.orderId : null;
+
   useEffect(() => {
-    if (state.kind !== "loading") return;
-    const { orderId } = state;
+    if (paymentAccepted(state)) clearCartPaidBy(state.orderId);
+  }, [state]);
+
+  useEffect(() => {
+    if (pollingOrderId === null) return;
+    const orderId = pollingOrderId;
     let polls = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let live = true;
@@ -43,6 +60,9 @@ export function OrderStatus({
           setState(next);
           return;
         }
+        // Never back from processing: the shop's order may still say
+        // pending when the server saw the payment accepted at Stripe.
+        if (next.processing) setState(next);
       } catch {
         if (!live) return;
         setState({ kind: "error", message: messageFor("network").message });
@@ -56,7 +76,7 @@ export function OrderStatus({
       live = false;
       clearTimeout(timer);
     };
-  }, [state, fetchOrder, pollMs]);
+  }, [pollingOrderId, fetchOrder, pollMs]);
 
   return <ReturnStatus state={state} gaveUp={gaveUp} />;
 }
@@ -76,7 +96,9 @@ export function ReturnStatus({
           <p role="status">
             {gaveUp
               ? "This is taking longer than usual. Your order history will show it once it is confirmed."
-              : "Waiting for the payment to be confirmed. This page updates by itself."}
+              : state.processing
+                ? "Your payment is being processed. This page updates by itself."
+                : "Waiting for the payment to be confirmed. This page updates by itself."}
           </p>
         </section>
       );

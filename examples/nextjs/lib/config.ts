@@ -16,6 +16,12 @@ export interface ShopConfig {
    * URL of the Stripe.js mock it serves, loaded instead of js.stripe.com.
    */
   stripeJsMockUrl: string | null;
+  /**
+   * `SHOP_ORIGINS`: the origins the shop's pages are served from. When set, a
+   * POST to the shop's API that carries an `Origin` must name one of them;
+   * `null` takes the shop's origin from each request's host (`lib/http.ts`).
+   */
+  shopOrigins: string[] | null;
 }
 
 /** A configuration problem, safe to log and show: it never holds a secret. */
@@ -91,11 +97,54 @@ export function readShopConfig(
     workerUrl = value.replace(/\/$/, "");
   }
 
+  const shopOrigins = readOrigins(env.SHOP_ORIGINS ?? "");
+  if (shopOrigins === undefined) {
+    return problem(
+      "invalid_value",
+      "SHOP_ORIGINS must list origins such as https://shop.example, comma-separated",
+      "SHOP_ORIGINS",
+    );
+  }
+
   const stripeJsMockUrl =
     stripe.apiBase === STRIPE_API
       ? null
       : `${stripe.apiBase}/js.stripe.com/v3/`;
-  return { ok: true, config: { backend, workerUrl, stripe, stripeJsMockUrl } };
+  return {
+    ok: true,
+    config: { backend, workerUrl, stripe, stripeJsMockUrl, shopOrigins },
+  };
+}
+
+/**
+ * `https://shop.example, http://127.0.0.1:3000` as origins; `null` when empty,
+ * `undefined` when an entry is not an http(s) origin (a path, a wildcard, no
+ * scheme): refused rather than guessed at, since it guards every payment.
+ */
+function readOrigins(value: string): string[] | null | undefined {
+  const entries = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  if (entries.length === 0) return null;
+  const origins: string[] = [];
+  for (const entry of entries) {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      return undefined;
+    }
+    if (
+      (url.protocol !== "https:" && url.protocol !== "http:") ||
+      `${url.origin}/` !== url.href ||
+      entry.includes("*")
+    ) {
+      return undefined;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
 }
 
 function problem(

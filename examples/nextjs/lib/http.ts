@@ -47,6 +47,91 @@ export function errorResponse(thrown: unknown, what: string): Response {
   throw error;
 }
 
+/**
+ * Refuses a request that another site's page may have sent on the buyer's
+ * behalf (CSRF): 403 when it carries an `Origin` that is not the shop's, 415
+ * when its body is not declared `application/json`. Answers `null` when the
+ * request may go on. Every state-changing route calls it first, except the
+ * webhooks, which Stripe sends and its signature authenticates.
+ *
+ * Next checks the origin of Server Actions only, not of route handlers, and a
+ * plain HTML form on any site can post `text/plain` to them with the buyer's
+ * cookies; a `fetch` with `application/json` from another origin needs a CORS
+ * preflight, which these routes never grant. A request without `Origin` (curl,
+ * another server) is not a browser's and is let through.
+ */
+export function refuseCrossSite(
+  request: Request,
+  shopOrigins: readonly string[] | null,
+): Response | null {
+  const origin = request.headers.get("origin");
+  if (origin !== null && !isShopOrigin(origin, request.headers, shopOrigins)) {
+    console.log(
+      `shop refused ${new URL(request.url).pathname} reason=foreign_origin`,
+    );
+    return json(403, {
+      error: {
+        problem: "other",
+        code: "foreign_origin",
+        message: "This request must come from the shop's own pages.",
+      },
+    });
+  }
+
+  const mediaType = (request.headers.get("content-type") ?? "")
+    .split(";")[0]
+    .trim()
+    .toLowerCase();
+  if (mediaType !== "application/json") {
+    console.log(
+      `shop refused ${new URL(request.url).pathname} reason=not_json`,
+    );
+    return json(415, {
+      error: {
+        problem: "other",
+        code: "unsupported_media_type",
+        message: "Send the request as application/json.",
+      },
+    });
+  }
+  return null;
+}
+
+/**
+ * Whether `origin` is the shop's own: one of `SHOP_ORIGINS` when that is set;
+ * otherwise an origin whose host is the one the request was sent to, as
+ * `X-Forwarded-Host` (its first value, the host the browser used, set by a
+ * proxy) or else `Host` say. That is the rule Next applies to Server Actions.
+ * A cross-site form cannot set either header, so neither can be forged by
+ * the page this check is about. `Origin: null` (a sandboxed frame, a
+ * redirect across sites) is never the shop's.
+ */
+function isShopOrigin(
+  origin: string,
+  headers: Headers,
+  shopOrigins: readonly string[] | null,
+): boolean {
+  if (shopOrigins !== null) return shopOrigins.includes(origin);
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return false;
+  const host =
+    headers.get("x-forwarded-host")?.split(",")[0]?.trim() ||
+    headers.get("host");
+  if (!host) return false;
+  try {
+    // Read with the origin's scheme, so that `shop.example:443` and
+    // `https://shop.example` compare equal and the case does not matter.
+    return new URL(`${url.protocol}//${host}`).host === url.host;
+  } catch {
+    return false;
+  }
+}
+
 export function notConfigured(message: string): Response {
   console.log(`shop not configured: ${message}`);
   return json(503, { error: messageFor("unavailable") });
@@ -65,6 +150,14 @@ const CUSTOMER_COOKIE = "shop_customer";
 export async function customerFromCookie(): Promise<string | null> {
   const value = (await cookies()).get(CUSTOMER_COOKIE)?.value ?? null;
   return value !== null && /^cus_\w+$/.test(value) ? value : null;
+}
+
+/**
+ * Drops the remembered customer: the backend no longer has it (its data was
+ * reset, or the customer was deleted), and every payment naming it would fail.
+ */
+export async function forgetCustomer(): Promise<void> {
+  (await cookies()).delete(CUSTOMER_COOKIE);
 }
 
 export async function rememberCustomer(customerId: string): Promise<void> {

@@ -2,7 +2,16 @@ import { messageFor } from "./buyer-messages";
 
 /** What the return page shows. */
 export type ReturnState =
-  | { kind: "loading"; orderId: string }
+  | {
+      kind: "loading";
+      orderId: string;
+      /**
+       * Stripe has accepted the payment (it is processing, or succeeded and
+       * the webhook is still on its way): the order will be paid without the
+       * buyer doing anything more.
+       */
+      processing?: boolean;
+    }
   | { kind: "succeeded"; orderId: string; amount: number; currency: string }
   | { kind: "declined"; orderId: string; message: string }
   | { kind: "error"; message: string };
@@ -24,6 +33,8 @@ export function stateOf(order: OrderView): ReturnState {
         amount: order.amount,
         currency: order.currency,
       };
+    case "processing":
+      return { kind: "loading", orderId: order.order_id, processing: true };
     case "failed":
     case "canceled":
       return {
@@ -34,4 +45,18 @@ export function stateOf(order: OrderView): ReturnState {
     default:
       return { kind: "loading", orderId: order.order_id };
   }
+}
+
+/**
+ * Whether the buyer has paid for the order, or Stripe is settling the payment:
+ * the cart it was bought from is done with. A declined, failed or canceled
+ * payment, or one still waiting for the buyer, is not.
+ */
+export function paymentAccepted(
+  state: ReturnState,
+): state is Extract<ReturnState, { kind: "loading" | "succeeded" }> {
+  return (
+    state.kind === "succeeded" ||
+    (state.kind === "loading" && state.processing === true)
+  );
 }

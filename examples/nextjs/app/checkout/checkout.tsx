@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 
-import { useCart } from "@/components/cart";
+import { noteCartOrder, useCart } from "@/components/cart";
 import { PaymentForm, type PaymentToPay } from "@/components/payment-form";
 import { messageFor, type BuyerMessage } from "@/lib/buyer-messages";
 import type { Product } from "@/lib/catalog";
@@ -63,7 +63,11 @@ export function Checkout({
       items: cart.items,
       email,
     });
-    if (started) setPayment(started);
+    if (started) {
+      // The return page empties the cart once this order is paid.
+      noteCartOrder(started.order_id);
+      setPayment(started);
+    }
   }
 
   async function hostedCheckout() {

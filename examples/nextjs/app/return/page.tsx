@@ -69,6 +69,16 @@ async function checkReturn(
           message: messageFor("declined").message,
         };
       }
+      const state = stateOf(order);
+      if (
+        state.kind === "loading" &&
+        (intent.status === "succeeded" || intent.status === "processing")
+      ) {
+        // Stripe has the payment; only the webhook that marks the order
+        // paid is still on its way. The page empties the cart already.
+        return { ...state, processing: true };
+      }
+      return state;
     }
     return stateOf(order);
   } catch (thrown) {

@@ -1,4 +1,10 @@
-import { errorResponse, json, notConfigured, readJson } from "@/lib/http";
+import {
+  errorResponse,
+  json,
+  notConfigured,
+  readJson,
+  refuseCrossSite,
+} from "@/lib/http";
 import { readCart } from "@/lib/catalog";
 import { paymentsBackend } from "@/lib/payments";
 
@@ -12,6 +18,8 @@ export const runtime = "nodejs";
 export async function POST(request: Request): Promise<Response> {
   const chosen = paymentsBackend();
   if (!chosen.ok) return notConfigured(chosen.message);
+  const refused = refuseCrossSite(request, chosen.config.shopOrigins);
+  if (refused) return refused;
   const body = (await readJson(request)) as { items?: unknown } | undefined;
   const origin = new URL(request.url).origin;
   try {

@@ -1,6 +1,12 @@
 import { ClientSecretError, assertClientSecretFor } from "stripe-edge";
 
-import { errorResponse, json, notConfigured, readJson } from "@/lib/http";
+import {
+  errorResponse,
+  json,
+  notConfigured,
+  readJson,
+  refuseCrossSite,
+} from "@/lib/http";
 import { paymentsBackend } from "@/lib/payments";
 
 export const runtime = "nodejs";
@@ -20,6 +26,8 @@ export async function POST(
   if (chosen.config.stripeJsMockUrl === null) {
     return json(404, { error: { problem: "other", message: "Not found." } });
   }
+  const refused = refuseCrossSite(request, chosen.config.shopOrigins);
+  if (refused) return refused;
 
   const { id } = await params;
   const body = (await readJson(request)) as
