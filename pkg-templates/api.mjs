@@ -2,11 +2,14 @@
 // (see loader.mjs); every decision about a delivery is made here and in the Rust core.
 import { isBranded } from "./brand.mjs";
 import { hostCrypto, wasm, wasmMemory } from "./loader.mjs";
+import { checkOptionNames } from "./options.mjs";
 
 const DEFAULT_TOLERANCE_SECS = 300;
 /** The largest `t` the core accepts: 12 digits. */
 const MAX_TIMESTAMP_SECS = 999_999_999_999;
 const BRAND = Symbol.for("stripe-edge.WebhookError");
+/** The options verifyWebhook and verifyThinEvent read. */
+const OPTION_NAMES = ["toleranceSecs", "nowSecs"];
 
 // Numbers the Rust core gives its errors (`WebhookError::number`), for the checks made
 // here before calling into wasm. The package tests check they name the same codes.
@@ -88,7 +91,9 @@ function readCall(payload, signatureHeader, secret, options) {
     signatureHeader === null ||
     typeof signatureHeader === "string";
   if (!headerIsText) throw webhookError(ERROR_NUMBER.malformed_header);
-  checkOptionNames(options);
+  // A misspelt option (`tolerance: 5`) would otherwise leave the default window in
+  // place while the caller believes it narrowed it.
+  checkOptionNames("verifyWebhook", options, OPTION_NAMES);
   return {
     body,
     header: signatureHeader ?? undefined,
@@ -379,23 +384,4 @@ function readNow(options) {
     );
   }
   return Math.floor(value);
-}
-
-const OPTION_NAMES = new Set(["toleranceSecs", "nowSecs"]);
-
-// A misspelt option (`tolerance: 5`) would otherwise be ignored silently, leaving
-// the default window in place while the caller believes it narrowed it.
-function checkOptionNames(options) {
-  if (options === undefined || options === null) return;
-  if (typeof options !== "object") {
-    throw new TypeError("verifyWebhook: options must be an object");
-  }
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.has(name)) {
-      throw new TypeError(
-        `verifyWebhook: unknown option ${JSON.stringify(name.slice(0, 40))}; ` +
-          "the options are toleranceSecs and nowSecs",
-      );
-    }
-  }
 }

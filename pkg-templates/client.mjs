@@ -3,37 +3,73 @@
 // (src/api/); this module owns only the I/O: the global `fetch`, `setTimeout` and
 // `crypto.getRandomValues`, all of which every edge runtime and Node 20+ have.
 import { wasm } from "./loader.mjs";
+import { checkOptionNames } from "./options.mjs";
 
 const VERSION = "0.1.0";
 const USER_AGENT = `stripe-edge/${VERSION} (js)`;
 const DEFAULT_MAX_NETWORK_RETRIES = 2;
 const DEFAULT_TIMEOUT_MS = 80_000;
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+// setTimeout fires at once for a longer delay, so longer timeouts wait this long.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+// Stripe's deepest params (`line_items[0][price_data][product_data][metadata][k]`)
+// nest six levels; far deeper is a mistake, and unbounded depth overflows the stack.
+const MAX_PARAM_DEPTH = 20;
+const TIMED_OUT = Object.freeze({ timedOut: true });
+
+/** What the constructor reads; any other name is refused as a likely misspelling. */
+const CLIENT_OPTION_NAMES = [
+  "secretKey",
+  "apiBase",
+  "stripeVersion",
+  "maxNetworkRetries",
+  "timeoutMs",
+  "stripeAccount",
+  "fetch",
+  "sleep",
+  "random",
+];
+/** What each call reads. */
+const REQUEST_OPTION_NAMES = [
+  "idempotencyKey",
+  "stripeAccount",
+  "stripeVersion",
+  "maxNetworkRetries",
+  "timeoutMs",
+];
 
 // Errors.
 
 /**
  * An error from the Stripe API client. `type` names the class; `statusCode`,
  * `code`, `decline_code`, `param`, `doc_url` and `requestId` come from Stripe's
- * answer when there was one. No field ever holds the secret key.
+ * answer when there was one, and `raw` is Stripe's `error` object itself, with
+ * the `payment_intent`, `payment_method` and `setup_intent` it may carry also
+ * set on the error. Every string in them has passed the core's `redact`: no
+ * field ever holds the secret key.
  */
 export class StripeError extends Error {
   static brand = Symbol.for("stripe-edge.StripeError");
 
-  constructor(raw = {}) {
-    super(raw.message ?? "");
+  constructor(fields = {}) {
+    super(fields.message ?? "");
     // From the brand rather than the class's own name, which minifiers rename.
     const name = new.target.brand.description.slice("stripe-edge.".length);
     this.name = name;
-    this.type = raw.type ?? name;
-    this.rawType = raw.rawType ?? undefined;
-    this.statusCode = raw.statusCode ?? undefined;
-    this.code = raw.code ?? undefined;
-    this.decline_code = raw.decline_code ?? undefined;
-    this.param = raw.param ?? undefined;
-    this.doc_url = raw.doc_url ?? undefined;
-    this.requestId = raw.requestId ?? undefined;
-    this.shouldRetry = raw.shouldRetry ?? undefined;
+    this.type = fields.type ?? name;
+    this.rawType = fields.rawType ?? undefined;
+    this.statusCode = fields.statusCode ?? undefined;
+    this.code = fields.code ?? undefined;
+    this.decline_code = fields.decline_code ?? undefined;
+    this.param = fields.param ?? undefined;
+    this.doc_url = fields.doc_url ?? undefined;
+    this.requestId = fields.requestId ?? undefined;
+    this.shouldRetry = fields.shouldRetry ?? undefined;
+    const raw = isPlainObject(fields.raw) ? fields.raw : undefined;
+    this.raw = raw;
+    this.payment_intent = objectMember(raw, "payment_intent");
+    this.payment_method = objectMember(raw, "payment_method");
+    this.setup_intent = objectMember(raw, "setup_intent");
     // Mark the instance with every class's brand up the chain, so `instanceof`
     // works across the ESM and CommonJS builds (each has its own classes).
     for (
@@ -112,9 +148,9 @@ const ERROR_CLASSES = {
   StripeInvalidArgumentError,
 };
 
-function errorFrom(raw) {
-  const ErrorClass = ERROR_CLASSES[raw.type] ?? StripeError;
-  return new ErrorClass(raw);
+function errorFrom(fields) {
+  const ErrorClass = ERROR_CLASSES[fields.type] ?? StripeError;
+  return new ErrorClass(fields);
 }
 
 /** Parses the core's JSON answer; throws the error it describes. */
@@ -144,7 +180,11 @@ export class StripeClient {
   #random;
 
   constructor(options = {}) {
-    const { secretKey } = options;
+    // A key passed alone, stripe-node's way, gets the secretKey message below.
+    if (typeof options === "object") {
+      checkOptionNames("StripeClient", options, CLIENT_OPTION_NAMES);
+    }
+    const { secretKey } = options ?? {};
     if (typeof secretKey !== "string") {
       throw new StripeInvalidArgumentError({
         code: "invalid_secret_key",
@@ -189,7 +229,7 @@ export class StripeClient {
 
     const call = this.#call.bind(this);
     for (const [name, methods] of Object.entries(RESOURCES)) {
-      this[name] = namespace(call, methods);
+      this[name] = namespace(call, methods, name);
     }
   }
 
@@ -199,7 +239,8 @@ export class StripeClient {
    * Resolves to Stripe's JSON object.
    */
   request(method, path, ids = [], params = undefined, options = {}) {
-    return this.#call(method, path, ids, params, options);
+    checkOptionNames("request", options, REQUEST_OPTION_NAMES);
+    return this.#call(method, path, ids, params, options ?? {});
   }
 
   toJSON() {
@@ -273,9 +314,34 @@ export class StripeClient {
 
   /** One attempt: `{ object }`, `{ response, error }`, `{ error }` or `{ timedOut }`. */
   async #attempt(request, remainingMs) {
-    if (remainingMs <= 0) return { timedOut: true };
+    if (remainingMs <= 0) return TIMED_OUT;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), remainingMs);
+    let timer;
+    // Raced, not left to the signal alone: a custom fetch may ignore the signal,
+    // and a body can stall after its headers, so only this timer is sure to end
+    // the wait at the deadline.
+    const deadline = new Promise((resolve) => {
+      timer = setTimeout(
+        () => {
+          controller.abort();
+          resolve(TIMED_OUT);
+        },
+        Math.min(remainingMs, MAX_TIMER_MS),
+      );
+    });
+    try {
+      // #exchange never rejects, so the loser of the race leaves nothing unhandled.
+      return await Promise.race([
+        this.#exchange(request, controller.signal),
+        deadline,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends `request` and reads the whole answer; resolves as #attempt does. */
+  async #exchange(request, signal) {
     let response;
     let text;
     try {
@@ -283,51 +349,51 @@ export class StripeClient {
         method: request.method,
         headers: request.headers,
         body: request.body ?? undefined,
-        signal: controller.signal,
+        signal,
       });
       text = await response.text();
     } catch (cause) {
-      if (controller.signal.aborted) return { timedOut: true };
+      if (signal.aborted) return TIMED_OUT;
       const detail = cause?.cause?.code ?? cause?.message ?? "fetch failed";
-      const raw = JSON.parse(
+      const fields = JSON.parse(
         wasm().api_transport_error(false, 0, String(detail)),
       ).error;
-      return { error: errorFrom(raw) };
-    } finally {
-      clearTimeout(timer);
+      return { error: errorFrom(fields) };
     }
-
-    const requestId = response.headers.get("request-id") ?? undefined;
-    if (response.status >= 200 && response.status < 300) {
-      try {
-        return {
-          object: withLastResponse(JSON.parse(text), response, requestId),
-        };
-      } catch {
-        // Not JSON: the core words the error.
-      }
-    }
-    let parsed;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // Not JSON: the core says so in its error.
-    }
-    const error = parsed?.error;
-    const hasErrorObject = typeof error === "object" && error !== null;
-    const field = (name) =>
-      hasErrorObject && typeof error[name] === "string" ? error[name] : "";
-    const raw = JSON.parse(
-      wasm().api_answer_error(
-        response.status,
-        requestId,
-        response.headers.get("stripe-should-retry") ?? undefined,
-        hasErrorObject,
-        ERROR_FIELDS.map(field),
-      ),
-    ).error;
-    return { response, error: errorFrom(raw) };
+    return readAnswer(response, text);
   }
+}
+
+/** `{ object }` for a 2xx JSON object, else `{ response, error }`. */
+function readAnswer(response, text) {
+  const requestId = response.headers.get("request-id") ?? undefined;
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON: the core says so in its error.
+  }
+  const ok = response.status >= 200 && response.status < 300;
+  // Every resource is an object; `null` or an array in its place is no answer.
+  if (ok && isPlainObject(parsed)) {
+    return { object: withLastResponse(parsed, response, requestId) };
+  }
+  const error = parsed?.error;
+  const hasErrorObject = isPlainObject(error);
+  const field = (name) =>
+    hasErrorObject && typeof error[name] === "string" ? error[name] : "";
+  const fields = JSON.parse(
+    wasm().api_answer_error(
+      response.status,
+      requestId,
+      response.headers.get("stripe-should-retry") ?? undefined,
+      hasErrorObject,
+      ERROR_FIELDS.map(field),
+      // Back as `raw`, redacted by the core.
+      hasErrorObject ? JSON.stringify(error) : undefined,
+    ),
+  ).error;
+  return { response, error: errorFrom(fields) };
 }
 
 /** The members of an error answer the core reads, in the order it takes them. */
@@ -341,16 +407,14 @@ const ERROR_FIELDS = [
 ];
 
 function withLastResponse(object, response, requestId) {
-  if (typeof object === "object" && object !== null) {
-    Object.defineProperty(object, "lastResponse", {
-      value: {
-        requestId,
-        statusCode: response.status,
-        headers: response.headers,
-      },
-      enumerable: false,
-    });
-  }
+  Object.defineProperty(object, "lastResponse", {
+    value: {
+      requestId,
+      statusCode: response.status,
+      headers: response.headers,
+    },
+    enumerable: false,
+  });
   return object;
 }
 
@@ -448,17 +512,17 @@ const RESOURCES = {
   },
 };
 
-function namespace(call, methods) {
+function namespace(call, methods, prefix) {
   const out = {};
   for (const [name, spec] of Object.entries(methods)) {
     out[name] = Array.isArray(spec)
-      ? resourceMethod(call, ...spec)
-      : namespace(call, spec);
+      ? resourceMethod(call, `${prefix}.${name}`, ...spec)
+      : namespace(call, spec, `${prefix}.${name}`);
   }
   return Object.freeze(out);
 }
 
-function resourceMethod(call, method, template, kind) {
+function resourceMethod(call, label, method, template, kind) {
   const idCount = template.split("{}").length - 1;
   return (...args) => {
     const ids = args.slice(0, idCount);
@@ -471,6 +535,9 @@ function resourceMethod(call, method, template, kind) {
       }
     }
     const params = args[idCount];
+    // `{ idempotency_key }` ignored would send a fresh key, and an app's retry
+    // would then create a second object.
+    checkOptionNames(label, args[idCount + 1], REQUEST_OPTION_NAMES);
     const options = args[idCount + 1] ?? {};
     if (kind === LIST || kind === SEARCH) {
       return new ListResult(call, method, template, ids, params, options, kind);
@@ -480,9 +547,11 @@ function resourceMethod(call, method, template, kind) {
 }
 
 /**
- * What a `list()` or `search()` returns: awaiting it gives the first page, as
- * stripe-node does; `for await` over it walks every item of every page, asking for
- * the next page only when the last one is used up.
+ * What a `list()` or `search()` returns: a Promise of the first page (`await`,
+ * `then`, `catch`, `finally`), as stripe-node's; `for await` over it walks every
+ * item of every page, asking for the next page only when the last one is used up.
+ * Nothing is sent until one of those asks: a result left unused sends nothing and
+ * cannot reject unhandled.
  */
 class ListResult {
   #call;
@@ -525,6 +594,10 @@ class ListResult {
     return this.#first().finally(onFinally);
   }
 
+  get [Symbol.toStringTag]() {
+    return "StripeListResult";
+  }
+
   async *[Symbol.asyncIterator]() {
     const { params, kind } = this.#request;
     const backwards = kind === LIST && params.ending_before !== undefined;
@@ -561,7 +634,8 @@ class ListResult {
  * These are stripe-node's rules except for `null`, which stripe-node sends as an
  * empty value: a `null` that came from a JSON or a database read must not unset a
  * field by accident (cases/C14). tests/pkg/client-encoding.test.mjs compares the
- * bytes.
+ * bytes. A cycle, nesting past MAX_PARAM_DEPTH, and a number or Date that is NaN
+ * or infinite (`amount=NaN` would reach Stripe) are refused, naming the param.
  */
 function formPairs(params) {
   if (params === undefined || params === null) return [];
@@ -572,21 +646,55 @@ function formPairs(params) {
     });
   }
   const pairs = [];
-  const add = (key, value) => {
+  // The objects enclosing the value being laid out: meeting one again is a cycle.
+  const enclosing = new Set([params]);
+  const add = (key, value, depth) => {
     if (value === undefined || value === null) return;
     if (value instanceof Date) {
-      pairs.push(key, String(Math.floor(value.getTime() / 1000)));
-    } else if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i += 1) add(`${key}[${i}]`, value[i]);
-    } else if (typeof value === "object") {
-      for (const name of Object.keys(value))
-        add(`${key}[${name}]`, value[name]);
-    } else {
-      pairs.push(key, String(value));
+      const millis = value.getTime();
+      if (!Number.isFinite(millis)) throw badParam(key, "is an invalid Date");
+      pairs.push(key, String(Math.floor(millis / 1000)));
+      return;
     }
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      throw badParam(key, `is ${value}; Stripe takes finite numbers`);
+    }
+    if (typeof value !== "object") {
+      pairs.push(key, String(value));
+      return;
+    }
+    if (enclosing.has(value)) {
+      throw badParam(key, "refers back to an object that contains it");
+    }
+    if (depth >= MAX_PARAM_DEPTH) {
+      throw badParam(key, `nests deeper than ${MAX_PARAM_DEPTH} levels`);
+    }
+    enclosing.add(value);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i += 1) {
+        add(`${key}[${i}]`, value[i], depth + 1);
+      }
+    } else {
+      for (const name of Object.keys(value)) {
+        add(`${key}[${name}]`, value[name], depth + 1);
+      }
+    }
+    enclosing.delete(value);
   };
-  for (const name of Object.keys(params)) add(name, params[name]);
+  for (const name of Object.keys(params)) add(name, params[name], 1);
   return pairs;
+}
+
+function badParam(key, problem) {
+  // Field names, not values, but redacted all the same: nothing in an error may
+  // hold a key, even one pasted as a metadata name.
+  const cut = key.length > 120 ? `${key.slice(0, 120)}…` : key;
+  const shown = wasm().redact(cut);
+  return new StripeInvalidArgumentError({
+    code: "invalid_params",
+    param: shown,
+    message: `param ${shown} ${problem}`,
+  });
 }
 
 function optionalString(value, name) {
@@ -609,6 +717,15 @@ function count(value, name, fallback) {
     });
   }
   return value;
+}
+
+function isPlainObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function objectMember(object, name) {
+  const member = object?.[name];
+  return isPlainObject(member) ? member : undefined;
 }
 
 function randomBytes(length) {

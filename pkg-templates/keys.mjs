@@ -4,6 +4,7 @@
 // anything that prints.
 import { isBranded } from "./brand.mjs";
 import { wasm } from "./loader.mjs";
+import { checkOptionNames } from "./options.mjs";
 
 const CONFIG_BRAND = Symbol.for("stripe-edge.ConfigError");
 const CLIENT_SECRET_BRAND = Symbol.for("stripe-edge.ClientSecretError");
@@ -142,6 +143,7 @@ export function loadStripeConfig(env, options) {
       "loadStripeConfig: env must be an object such as process.env or a Worker's env",
     );
   }
+  checkOptionNames("loadStripeConfig", options, ["required"]);
   const required = readRequired(options);
   const names = [];
   const values = [];
@@ -196,6 +198,7 @@ export function redact(value) {
  * `options.kind`, a secret of another kind is refused. Throws ClientSecretError.
  */
 export function parseClientSecret(value, options) {
+  checkOptionNames("parseClientSecret", options, ["kind"]);
   const kind = options?.kind;
   if (kind !== undefined && !INTENT_KINDS.includes(kind)) {
     throw new TypeError(
@@ -282,6 +285,9 @@ export function browserIntent(intent) {
  * URLSearchParams, a Request, or Next.js `searchParams`.
  */
 export function readReturnUrl(input, options) {
+  // A misspelt `expectedID` ignored would skip the one check that ties the return
+  // to this customer's intent.
+  checkOptionNames("readReturnUrl", options, ["expectedId"]);
   const expectedId = options?.expectedId;
   if (expectedId !== undefined && typeof expectedId !== "string") {
     throw new TypeError("readReturnUrl: expectedId must be an intent id");

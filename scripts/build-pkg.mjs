@@ -93,6 +93,7 @@ async function buildVariant({ name, dir, features, modules, types }) {
     "host-crypto.mjs",
     "models.mjs",
     "api.mjs",
+    "options.mjs",
   ];
   const entries = ["edge.mjs", "node.mjs", "bundler.mjs"];
   for (const file of new Set([...shared, ...entries, ...modules])) {

@@ -1,6 +1,7 @@
 // A local HTTP server that answers from a script, for the faults neither
-// stripe-mock nor localstripe produces: connection resets, hangs, 409, 429 with and
-// without `Stripe-Should-Retry`, 500 with `Stripe-Should-Retry: false`. It records
+// stripe-mock nor localstripe produces: connection resets, hangs, bodies that stall
+// after their headers, 409, 429 with and without `Stripe-Should-Retry`, 500 with
+// `Stripe-Should-Retry: false`. It records
 // every request (method, path, headers, body) so tests can assert attempts and
 // idempotency keys.
 import { createServer } from "node:http";
@@ -9,7 +10,8 @@ import { createServer } from "node:http";
  * What the server does with one request:
  * - `{ reset: true }`: reset the connection without answering;
  * - `{ hang: true }`: read the request and never answer;
- * - `{ status, headers?, json? | body? }`: answer (`json` is sent as JSON).
+ * - `{ status, headers?, json? | body? }`: answer (`json` is sent as JSON);
+ *   with `stall: true`, send the headers and half the body, then nothing more.
  */
 
 const NOTHING_SCRIPTED = {
@@ -95,5 +97,9 @@ function act(action, req, res) {
     ...action.headers,
   };
   res.writeHead(action.status ?? 200, headers);
+  if (action.stall) {
+    res.write(body.slice(0, Math.floor(body.length / 2)));
+    return;
+  }
   res.end(body);
 }

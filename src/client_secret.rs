@@ -102,6 +102,44 @@ pub enum Part {
     Secret,
 }
 
+/// What is wrong with an id the calling code gave to check against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdProblem {
+    /// It is empty.
+    Empty,
+    /// Whitespace, a line break or quotes around it.
+    Padded,
+    /// It is an API key or webhook secret.
+    Key(KeyKind),
+    /// It is the client secret of an intent of this kind, not the id.
+    ClientSecret(IntentKind),
+    /// It is not the shape of a PaymentIntent, SetupIntent or Checkout Session id.
+    NotAnId,
+}
+
+impl IdProblem {
+    fn of(error: ClientSecretError) -> IdProblem {
+        match error {
+            ClientSecretError::Empty => IdProblem::Empty,
+            ClientSecretError::Padded => IdProblem::Padded,
+            ClientSecretError::ApiKey { found } => IdProblem::Key(found),
+            ClientSecretError::SecretNotId { kind } => IdProblem::ClientSecret(kind),
+            _ => IdProblem::NotAnId,
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            IdProblem::Empty => "missing",
+            IdProblem::Padded => "padded",
+            IdProblem::Key(_) => "api_key",
+            IdProblem::ClientSecret(_) => "secret_not_id",
+            IdProblem::NotAnId => "malformed",
+        }
+    }
+}
+
 /// What is wrong with a return URL's parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -149,8 +187,23 @@ pub enum ClientSecretError {
         /// Which part is empty.
         part: Part,
     },
-    /// Not the shape of any client secret or id.
+    /// Not the shape of any client secret.
     Malformed,
+    /// Not the shape of a PaymentIntent, SetupIntent or Checkout Session id, where
+    /// an id was asked for.
+    MalformedId,
+    /// The id the calling code checks against (the intent of
+    /// [`check_client_secret_for`], the expected id of [`ReturnParams::parse`]) is
+    /// not an intent id: a mistake in the server's code, not in what a customer
+    /// sent. The code is that of the same problem in a value (`missing`,
+    /// `malformed`, …); the message names the argument.
+    InvalidExpectedId {
+        /// The argument as the JavaScript API names it: `expectedId`, or `the
+        /// intent's id` for `assertClientSecretFor`.
+        argument: &'static str,
+        /// What is wrong with it.
+        problem: IdProblem,
+    },
     /// A client secret or id of another kind than the one expected.
     WrongKind {
         /// The kind the caller expected.
@@ -185,7 +238,8 @@ impl ClientSecretError {
             ClientSecretError::IdNotSecret { .. } => "id_not_secret",
             ClientSecretError::SecretNotId { .. } => "secret_not_id",
             ClientSecretError::EmptyPart { .. } => "empty_part",
-            ClientSecretError::Malformed => "malformed",
+            ClientSecretError::Malformed | ClientSecretError::MalformedId => "malformed",
+            ClientSecretError::InvalidExpectedId { problem, .. } => problem.code(),
             ClientSecretError::WrongKind { .. } => "wrong_kind",
             ClientSecretError::IdMismatch { .. } => "id_mismatch",
             ClientSecretError::InvalidIntent { .. } => "invalid_intent",
@@ -239,6 +293,37 @@ impl fmt::Display for ClientSecretError {
                 "value is not a client secret of a PaymentIntent, SetupIntent, Checkout \
                  Session or Customer Session",
             ),
+            ClientSecretError::MalformedId => f.write_str(
+                "value is not the id of a PaymentIntent, SetupIntent or Checkout Session; \
+                 pass an id such as pi_123 as the API returned it",
+            ),
+            ClientSecretError::InvalidExpectedId { argument, problem } => {
+                f.write_str(argument)?;
+                match problem {
+                    IdProblem::Empty => f.write_str(
+                        " is empty; pass the id of the intent your server created for this \
+                         customer",
+                    ),
+                    IdProblem::Padded => f.write_str(
+                        " has whitespace, a line break or quotes around it; pass the id \
+                         exactly as the API returned it",
+                    ),
+                    IdProblem::Key(_) => f.write_str(
+                        " is an API key or webhook secret, not an intent id; pass the \
+                         intent's id (pi_…, seti_… or cs_…)",
+                    ),
+                    IdProblem::ClientSecret(kind) => write!(
+                        f,
+                        " is the client secret of a {}, not its id; pass the id, or extract \
+                         it explicitly with parseClientSecret(value).id",
+                        kind.noun()
+                    ),
+                    IdProblem::NotAnId => f.write_str(
+                        " is not the id of a PaymentIntent, SetupIntent or Checkout Session; \
+                         pass an id such as pi_123 as the API returned it",
+                    ),
+                }
+            }
             ClientSecretError::WrongKind { expected, found } => write!(
                 f,
                 "value belongs to a {}, not a {}; {}",
@@ -356,7 +441,11 @@ impl<'a> ClientSecret<'a> {
 
     /// Checks that the secret belongs to the object with id `intent_id`.
     pub fn check_belongs_to(self, intent_id: &str) -> Result<Self, ClientSecretError> {
-        let (kind, id) = parse_intent_id(intent_id)?;
+        let (kind, id) = parse_expected_id(intent_id, INTENT_ARGUMENT)?;
+        self.belongs_to(kind, id)
+    }
+
+    fn belongs_to(self, kind: IntentKind, id: &str) -> Result<Self, ClientSecretError> {
         self.expect_kind(kind)?;
         if self.id != Some(id) {
             return Err(ClientSecretError::IdMismatch { kind });
@@ -406,15 +495,36 @@ pub fn parse_intent_id(value: &str) -> Result<(IntentKind, &str), ClientSecretEr
             Err(error) => error,
         });
     }
-    parse_id(value)
+    parse_id(value).map_err(|_| ClientSecretError::MalformedId)
 }
 
 /// Checks that `client_secret` is the secret of the object with id `intent_id`.
+///
+/// `intent_id` comes from the calling code, so it is checked first: a mistake there
+/// shows whatever the client secret is.
 pub fn check_client_secret_for<'a>(
     client_secret: &'a str,
     intent_id: &str,
 ) -> Result<ClientSecret<'a>, ClientSecretError> {
-    ClientSecret::parse(client_secret)?.check_belongs_to(intent_id)
+    let (kind, id) = parse_expected_id(intent_id, INTENT_ARGUMENT)?;
+    ClientSecret::parse(client_secret)?.belongs_to(kind, id)
+}
+
+/// How messages name the id given to [`check_client_secret_for`].
+const INTENT_ARGUMENT: &str = "the intent's id";
+
+/// How messages name the expected id of [`ReturnParams::parse`].
+const EXPECTED_ID_ARGUMENT: &str = "expectedId";
+
+/// [`parse_intent_id`] for an id the calling code gives, with errors that name it.
+fn parse_expected_id<'a>(
+    value: &'a str,
+    argument: &'static str,
+) -> Result<(IntentKind, &'a str), ClientSecretError> {
+    parse_intent_id(value).map_err(|error| ClientSecretError::InvalidExpectedId {
+        argument,
+        problem: IdProblem::of(error),
+    })
 }
 
 /// The fields of a PaymentIntent or SetupIntent that [`browser_intent`] reads. An
@@ -612,6 +722,11 @@ impl ReturnParams {
     /// With `expected_id`, the intent must be that one (the id the server stored
     /// for this customer's session).
     pub fn parse(url: &str, expected_id: Option<&str>) -> Result<ReturnParams, ClientSecretError> {
+        // The expected id comes from the server's own code: a mistake there shows
+        // whatever the URL holds.
+        let expected = expected_id
+            .map(|id| parse_expected_id(id, EXPECTED_ID_ARGUMENT))
+            .transpose()?;
         let query = url.split('#').next().unwrap_or("");
         let query = query.split_once('?').map_or(query, |(_, q)| q);
         let params = decode_query(query)?;
@@ -645,8 +760,7 @@ impl ReturnParams {
             });
         }
         check_client_secret_for(client_secret, id)?;
-        if let Some(expected) = expected_id {
-            let (expected_kind, expected) = parse_intent_id(expected)?;
+        if let Some((expected_kind, expected)) = expected {
             if expected_kind != kind {
                 return Err(ClientSecretError::WrongKind {
                     expected: expected_kind,

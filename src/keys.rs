@@ -386,7 +386,11 @@ pub fn mask(value: &str) -> String {
 ///
 /// A key prefix counts where it does not follow a lower-case letter, so that words
 /// such as `disk_test_…` stay readable; a prefix after an upper-case letter or digit
-/// still counts, to catch URL-encoded text (`%3Dsk_live_…`).
+/// still counts, to catch URL-encoded text (`%3Dsk_live_…`). Any `_` may also be
+/// percent-encoded (`sk%5Ftest%5F…`, `pi_1%5Fsecret%5F…`), as a query string or a
+/// form body encoded twice has it. A key cut short by a space (or `+`, `%20`) before
+/// it reaches the length of a real key is masked across the space too, and then
+/// without its last four characters.
 pub fn redact(text: &str) -> Cow<'_, str> {
     // Matches start and end at ASCII bytes, so every range below is on char
     // boundaries; `get` rather than indexing keeps panic paths out of the module.
@@ -395,12 +399,13 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     let mut copied = 0;
     for found in find_secrets(text) {
         out.push_str(part(copied..found.start));
-        match found.what {
-            Found::Key(_) => out.push_str(&mask(part(found.start..found.end))),
-            Found::ClientSecret => {
-                out.push_str(part(found.start..found.keep_until));
-                out.push('…');
-            }
+        out.push_str(part(found.start..found.keep_until));
+        out.push('…');
+        if let Found::Key {
+            show_tail: true, ..
+        } = found.what
+        {
+            out.push_str(part(found.end - 4..found.end));
         }
         copied = found.end;
     }
@@ -415,7 +420,7 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 /// any. Publishable keys and client secrets do not count.
 pub fn find_server_secret(text: &str) -> Option<KeyKind> {
     find_secrets(text).find_map(|found| match found.what {
-        Found::Key(kind) => Some(kind),
+        Found::Key { kind, .. } => Some(kind),
         Found::ClientSecret => None,
     })
 }
@@ -514,6 +519,10 @@ pub enum ApiBaseProblem {
     HasCredentials,
     /// Plain `http` to a host other than this machine.
     InsecureRemote,
+    /// Plain `http` to an IPv4 address written other than as four decimal
+    /// numbers (`127.1`, `0x7f.0.0.1`), which URL parsers read differently from
+    /// how it looks.
+    UnusualAddress,
 }
 
 impl ApiBaseProblem {
@@ -531,8 +540,13 @@ impl ApiBaseProblem {
                 "contains credentials; the API key is the only credential sent"
             }
             ApiBaseProblem::InsecureRemote => {
-                "uses http for a host other than this machine, which would send the secret \
-                 key unencrypted; use https"
+                "uses http for a host other than this machine (localhost, 127.0.0.0/8 or \
+                 [::1]), which would send the secret key unencrypted; use https"
+            }
+            ApiBaseProblem::UnusualAddress => {
+                "uses http with an IPv4 address in a shortened, octal or hex form, which \
+                 URL parsers read differently from how it looks; write it as four decimal \
+                 numbers, such as 127.0.0.1"
             }
         }
     }
@@ -959,7 +973,13 @@ fn read_webhook_secrets(value: Option<&str>, required: bool) -> Result<Vec<Strin
     Ok(secrets)
 }
 
-/// Parses `STRIPE_API_BASE` into an origin without a trailing slash.
+/// Parses `STRIPE_API_BASE` into an origin without a trailing slash, its scheme and
+/// host in lower case (and `[::1]` however it was written).
+///
+/// Plain `http` is allowed only to this machine: `localhost`, `127.0.0.0/8` and
+/// `[::1]`. Other names under `.localhost` are not: a fetch resolves them through
+/// the system resolver, which may ask public DNS, and the secret key would then
+/// cross the network unencrypted.
 pub fn parse_api_base(value: &str) -> Result<String, ApiBaseProblem> {
     if value.is_empty() {
         return Ok(DEFAULT_API_BASE.to_owned());
@@ -967,9 +987,10 @@ pub fn parse_api_base(value: &str) -> Result<String, ApiBaseProblem> {
     if value.trim() != value || starts_or_ends_with_quote(value) {
         return Err(ApiBaseProblem::Padded);
     }
-    let (secure, rest) = if let Some(rest) = value.strip_prefix("https://") {
+    // Schemes are case-insensitive: `HTTP://localhost` is `http://localhost`.
+    let (secure, rest) = if let Some(rest) = strip_prefix_ignore_case(value, "https://") {
         (true, rest)
-    } else if let Some(rest) = value.strip_prefix("http://") {
+    } else if let Some(rest) = strip_prefix_ignore_case(value, "http://") {
         (false, rest)
     } else {
         return Err(ApiBaseProblem::NotAnOrigin);
@@ -985,51 +1006,155 @@ pub fn parse_api_base(value: &str) -> Result<String, ApiBaseProblem> {
     if authority.contains('@') {
         return Err(ApiBaseProblem::HasCredentials);
     }
-    let host = host_of(authority).ok_or(ApiBaseProblem::NotAnOrigin)?;
-    if !secure && !is_loopback(host) {
-        return Err(ApiBaseProblem::InsecureRemote);
+    let (host, port) = host_and_port(authority).ok_or(ApiBaseProblem::NotAnOrigin)?;
+    let host = if host.ipv6 == Some(IPV6_LOOPBACK) {
+        "[::1]".to_owned()
+    } else {
+        host.text.to_ascii_lowercase()
+    };
+    if !secure {
+        check_local(&host)?;
     }
     let scheme = if secure { "https" } else { "http" };
-    Ok(format!("{scheme}://{authority}"))
+    Ok(match port {
+        Some(port) => format!("{scheme}://{host}:{port}"),
+        None => format!("{scheme}://{host}"),
+    })
 }
 
-/// The host of `host[:port]`, if both parts are well formed.
-fn host_of(authority: &str) -> Option<&str> {
+/// The host of an API base as written (an IPv6 address in its brackets), and an
+/// IPv6 address's eight groups.
+struct Host<'a> {
+    text: &'a str,
+    ipv6: Option<[u16; 8]>,
+}
+
+const IPV6_LOOPBACK: [u16; 8] = [0, 0, 0, 0, 0, 0, 0, 1];
+
+/// The host and port of `host[:port]`, if both are well formed.
+fn host_and_port(authority: &str) -> Option<(Host<'_>, Option<u16>)> {
     let (host, port) = if authority.starts_with('[') {
         let close = authority.find(']')?;
-        let (host, rest) = authority.split_at_checked(close + 1)?;
-        let inner = host.strip_prefix('[')?.strip_suffix(']')?;
-        let ipv6 = !inner.is_empty() && inner.chars().all(|c| c.is_ascii_hexdigit() || c == ':');
-        if !ipv6 {
+        let (text, rest) = authority.split_at_checked(close + 1)?;
+        let inner = text.strip_prefix('[')?.strip_suffix(']')?;
+        let port = match rest {
+            "" => None,
+            _ => Some(rest.strip_prefix(':')?),
+        };
+        let ipv6 = Some(parse_ipv6(inner)?);
+        (Host { text, ipv6 }, port)
+    } else {
+        let (text, port) = match authority.split_once(':') {
+            Some((text, port)) => (text, Some(port)),
+            None => (authority, None),
+        };
+        let name_ok = !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        if !name_ok {
             return None;
         }
-        match rest {
-            "" => (host, None),
-            _ => (host, Some(rest.strip_prefix(':')?)),
-        }
-    } else {
-        match authority.split_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        }
+        (Host { text, ipv6: None }, port)
     };
-    let host_ok = host.starts_with('[')
-        || (!host.is_empty()
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
-    let port_ok = port.map_or(true, |p| p.parse::<u16>().is_ok_and(|n| n > 0));
-    (host_ok && port_ok).then_some(host)
+    let port = match port {
+        Some(port) => Some(port.parse::<u16>().ok().filter(|&n| n > 0)?),
+        None => None,
+    };
+    Some((host, port))
 }
 
-fn is_loopback(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "[::1]"
-        || host
-            .strip_prefix("127.")
-            .is_some_and(|rest| rest.split('.').count() == 3)
+/// The eight groups of an IPv6 address written as hex groups with `::` at most
+/// once. Embedded IPv4 (`::ffff:1.2.3.4`) and zone ids are not accepted.
+fn parse_ipv6(text: &str) -> Option<[u16; 8]> {
+    let (head, tail) = match find_bytes(text.as_bytes(), b"::") {
+        Some(at) => (text.get(..at)?, Some(text.get(at + 2..)?)),
+        None => (text, None),
+    };
+    let mut groups = [0u16; 8];
+    let head_len = read_groups(head, &mut groups)?;
+    let Some(tail) = tail else {
+        return (head_len == 8).then_some(groups);
+    };
+    let mut tail_groups = [0u16; 8];
+    let tail_len = read_groups(tail, &mut tail_groups)?;
+    // `::` stands for one group of zeros at least.
+    if head_len + tail_len > 7 {
+        return None;
+    }
+    groups[8 - tail_len..].copy_from_slice(&tail_groups[..tail_len]);
+    Some(groups)
+}
+
+/// Reads `a:b:c`, one to four hex digits each, into `groups`; how many there were.
+/// A second `::`, or a lone `:` at either end, leaves an empty group: refused.
+fn read_groups(text: &str, groups: &mut [u16; 8]) -> Option<usize> {
+    if text.is_empty() {
+        return Some(0);
+    }
+    let mut count = 0;
+    for group in text.as_bytes().split(|&b| b == b':') {
+        if !(1..=4).contains(&group.len()) {
+            return None;
+        }
+        let mut value = 0u16;
+        for &b in group {
+            value = value << 4 | u16::try_from(char::from(b).to_digit(16)?).ok()?;
+        }
+        *groups.get_mut(count)? = value;
+        count += 1;
+    }
+    Some(count)
+}
+
+/// Refuses a plain-http host other than this machine, or an IPv4 address in a form
+/// the URL parser reads differently from how it looks.
+fn check_local(host: &str) -> Result<(), ApiBaseProblem> {
+    if host == "localhost" || host == "[::1]" {
+        return Ok(());
+    }
+    if !ends_in_number(host) {
+        return Err(ApiBaseProblem::InsecureRemote);
+    }
+    // A URL parser reads any host ending in a number as an IPv4 address, in
+    // shortened (`127.1`), octal (`0177.0.0.1`) or hex (`0x7f.0.0.1`) forms too.
+    // Only four plain decimal numbers are read the same by every parser.
+    let plain_octet = |octet: &[u8]| {
+        (1..=3).contains(&octet.len())
+            && octet.iter().all(u8::is_ascii_digit)
+            && (octet.len() == 1 || octet.first() != Some(&b'0'))
+            && octet.iter().fold(0u16, |n, b| n * 10 + u16::from(b - b'0')) <= 255
+    };
+    let mut octets = host.as_bytes().split(|&b| b == b'.');
+    if octets.clone().count() != 4 || !octets.all(plain_octet) {
+        return Err(ApiBaseProblem::UnusualAddress);
+    }
+    if !host.starts_with("127.") {
+        return Err(ApiBaseProblem::InsecureRemote);
+    }
+    Ok(())
+}
+
+/// Whether the URL standard takes `host` for an IPv4 address: its last label
+/// (before one trailing dot) is decimal digits or `0x` and hex digits.
+fn ends_in_number(host: &str) -> bool {
+    let host = host.as_bytes();
+    let host = host.strip_suffix(b".").unwrap_or(host);
+    let last = host.rsplit(|&b| b == b'.').next().unwrap_or(host);
+    if !last.is_empty() && last.iter().all(u8::is_ascii_digit) {
+        return true;
+    }
+    let hex = last.get(2..).unwrap_or_default();
+    last.get(..2)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"0x"))
+        && hex.iter().all(u8::is_ascii_hexdigit)
+}
+
+fn strip_prefix_ignore_case<'a>(value: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = value.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| value.get(prefix.len()..))
+        .flatten()
 }
 
 /// The known prefixes: each with its kind and, for API keys, its mode.
@@ -1132,12 +1257,17 @@ fn check_value(value: &str, slot: Slot) -> Result<(KeyKind, Option<Mode>), KeyEr
 /// What a match of [`find_secrets`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Found {
-    Key(KeyKind),
+    /// A server secret; `show_tail` when its last four characters may be shown, as
+    /// [`mask`] shows them.
+    Key {
+        kind: KeyKind,
+        show_tail: bool,
+    },
     ClientSecret,
 }
 
-/// One secret in a text: `text[start..end]`; for a client secret, the part up to
-/// `keep_until` (its id and `_secret_`) is not secret.
+/// One secret in a text: `text[start..end]`, of which the part up to `keep_until`
+/// (a key's prefix; a client secret's id and `_secret_`) is not secret.
 struct Match {
     start: usize,
     end: usize,
@@ -1158,6 +1288,11 @@ const SECRET_MARKER: &str = "_secret_";
 /// Shortest key, prefix included, that is masked even right after a letter.
 const MIN_GLUED_KEY_LEN: usize = 24;
 
+/// The shortest body of a real key (old-style `sk_test_` keys have 24 characters,
+/// webhook secrets 32). A shorter key followed by a space and more key characters
+/// was most likely cut by that space, and the rest is masked with it.
+const MIN_REAL_KEY_BODY: usize = 24;
+
 /// Every server secret and client secret in `text`, left to right, not overlapping.
 /// Prefixes are ASCII, so a byte position where one matches is a char boundary.
 fn find_secrets(text: &str) -> impl Iterator<Item = Match> + '_ {
@@ -1172,14 +1307,12 @@ fn find_secrets(text: &str) -> impl Iterator<Item = Match> + '_ {
             // before real keys too. Real keys are long, so a long match is masked
             // whatever precedes it.
             let after_lowercase = here > 0 && bytes[here - 1].is_ascii_lowercase();
-            if let Some(found) = key_at(bytes, here) {
-                if !after_lowercase || found.end - here >= MIN_GLUED_KEY_LEN {
-                    at = found.end;
-                    return Some(found);
-                }
+            if let Some(found) = key_at(bytes, here, after_lowercase) {
+                at = found.end;
+                return Some(found);
             }
-            if bytes[here..].starts_with(SECRET_MARKER.as_bytes()) {
-                if let Some(found) = client_secret_at(bytes, here) {
+            if let Some(secret_start) = encoded_at(bytes, here, SECRET_MARKER.as_bytes()) {
+                if let Some(found) = client_secret_at(bytes, here, secret_start) {
                     at = found.end;
                     return Some(found);
                 }
@@ -1189,32 +1322,59 @@ fn find_secrets(text: &str) -> impl Iterator<Item = Match> + '_ {
     })
 }
 
-fn key_at(bytes: &[u8], start: usize) -> Option<Match> {
-    let rest = &bytes[start..];
-    let (prefix, kind) = SERVER_SECRET_PREFIXES
+/// A key at `start`; when `glued` to a word before it, only one as long as a real
+/// key before any space.
+fn key_at(bytes: &[u8], start: usize, glued: bool) -> Option<Match> {
+    let (prefix_end, kind) = SERVER_SECRET_PREFIXES
         .iter()
-        .find(|(prefix, _)| rest.starts_with(prefix.as_bytes()))?;
-    let body_len = rest[prefix.len()..]
-        .iter()
-        .take_while(|b| is_body_char(char::from(**b)))
-        .count();
-    (body_len > 0).then(|| Match {
+        .find_map(|(prefix, kind)| Some((encoded_at(bytes, start, prefix.as_bytes())?, *kind)))?;
+    let (mut end, mut units) = body_run(bytes, prefix_end);
+    if units == 0 || (glued && end - start < MIN_GLUED_KEY_LEN) {
+        return None;
+    }
+    let mut continued = false;
+    while units < MIN_REAL_KEY_BODY {
+        let Some(after_space) = space_at(bytes, end) else {
+            break;
+        };
+        let (next_end, more) = body_run(bytes, after_space);
+        if more == 0 {
+            break;
+        }
+        (end, units, continued) = (next_end, units + more, true);
+    }
+    // The last four are shown as `mask` shows them, unless they are part of an
+    // escape or the key was continued across a space: then the tail may not be key.
+    let tail = bytes.get(end.saturating_sub(6)..end).unwrap_or_default();
+    let show_tail =
+        !continued && units >= MIN_BODY_LEN_FOR_TAIL && tail.len() == 6 && !tail.contains(&b'%');
+    Some(Match {
         start,
-        end: start + prefix.len() + body_len,
-        keep_until: start,
-        what: Found::Key(*kind),
+        end,
+        keep_until: prefix_end,
+        what: Found::Key { kind, show_tail },
     })
 }
 
-/// A client secret whose `_secret_` starts at `marker`: the id before it must begin
-/// with a client-secret prefix that does not follow a lower-case letter.
-fn client_secret_at(bytes: &[u8], marker: usize) -> Option<Match> {
-    let id_len = bytes[..marker]
-        .iter()
-        .rev()
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-        .count();
-    let id_run = &bytes[marker - id_len..marker];
+/// A client secret whose `_secret_` (with any `_` perhaps written `%5F`) runs from
+/// `marker` to `secret_start`: the id before it must begin with a client-secret
+/// prefix that does not follow a lower-case letter.
+fn client_secret_at(bytes: &[u8], marker: usize, secret_start: usize) -> Option<Match> {
+    // The id's characters, decoded, read backwards from the marker.
+    let mut id_run = Vec::new();
+    let mut at = marker;
+    while at > 0 {
+        if at >= 3 && is_encoded_underscore(&bytes[at - 3..]) {
+            at -= 3;
+            id_run.push(b'_');
+        } else if bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_' {
+            at -= 1;
+            id_run.push(bytes[at]);
+        } else {
+            break;
+        }
+    }
+    id_run.reverse();
     let starts_id = |offset: usize| {
         let candidate = &id_run[offset..];
         let prefix_ok = crate::client_secret::ID_PREFIXES
@@ -1226,7 +1386,6 @@ fn client_secret_at(bytes: &[u8], marker: usize) -> Option<Match> {
     };
     (0..id_run.len()).find(|&offset| starts_id(offset))?;
 
-    let secret_start = marker + SECRET_MARKER.len();
     let secret_len = bytes[secret_start..]
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric())
@@ -1237,6 +1396,55 @@ fn client_secret_at(bytes: &[u8], marker: usize) -> Option<Match> {
         keep_until: secret_start,
         what: Found::ClientSecret,
     })
+}
+
+/// Where `pattern` ends if it is at `start`, each `_` in it matching `_` or `%5F`.
+fn encoded_at(bytes: &[u8], start: usize, pattern: &[u8]) -> Option<usize> {
+    let mut at = start;
+    for &expected in pattern {
+        let rest = bytes.get(at..)?;
+        if expected == b'_' && is_encoded_underscore(rest) {
+            at += 3;
+        } else if rest.first() == Some(&expected) {
+            at += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(at)
+}
+
+fn is_encoded_underscore(bytes: &[u8]) -> bool {
+    bytes
+        .get(..3)
+        .is_some_and(|escape| escape.eq_ignore_ascii_case(b"%5f"))
+}
+
+/// The end of the run of key body characters (an encoded `_` among them) from
+/// `start`, and how many characters it holds.
+fn body_run(bytes: &[u8], start: usize) -> (usize, usize) {
+    let (mut at, mut count) = (start, 0);
+    loop {
+        let rest = bytes.get(at..).unwrap_or_default();
+        if is_encoded_underscore(rest) {
+            at += 3;
+        } else if rest.first().is_some_and(|b| is_body_char(char::from(*b))) {
+            at += 1;
+        } else {
+            return (at, count);
+        }
+        count += 1;
+    }
+}
+
+/// Where the text after a space (plain, `+` or `%20`) at `at` starts.
+fn space_at(bytes: &[u8], at: usize) -> Option<usize> {
+    let rest = bytes.get(at..)?;
+    match rest.first()? {
+        b' ' | b'+' => Some(at + 1),
+        b'%' if rest.get(..3) == Some(b"%20") => Some(at + 3),
+        _ => None,
+    }
 }
 
 /// Where `needle` first occurs in `haystack`. A plain scan: the texts here are

@@ -458,6 +458,32 @@ fn c12_a_client_secret_is_never_sent_as_an_id() {
 }
 
 #[test]
+fn an_api_key_or_webhook_secret_is_never_sent_as_an_id() {
+    let secret = fake_secret_key();
+    let glued = format!("cus_1%20{secret}");
+    for id in [
+        secret.as_str(),
+        "sk_live_FAKE",
+        "rk_test_FAKE",
+        "rk_live_FAKE",
+        "pk_test_FAKE",
+        "pk_live_FAKE",
+        "whsec_FAKE",
+        glued.as_str(),
+    ] {
+        let error = path("/v1/payment_intents/{}", &[id]).unwrap_err();
+        assert_eq!(error.code.as_deref(), Some("key_as_id"), "{id}");
+        assert_eq!(error.kind, ApiErrorKind::InvalidArgument);
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("FAKE"), "{shown}");
+    }
+    // Ids that only contain the letters stay ids.
+    for id in ["cus_sk_test", "prod_desk_test_1", "pi_1"] {
+        assert!(path("/v1/customers/{}", &[id]).is_ok(), "{id}");
+    }
+}
+
+#[test]
 fn the_id_count_must_match_the_template() {
     assert!(path("/v1/customers/{}", &[]).is_err());
     assert!(path("/v1/customers", &["cus_1"]).is_err());
@@ -495,6 +521,41 @@ fn a_2xx_body_that_is_not_json_is_an_api_error() {
     assert_eq!(error.kind, ApiErrorKind::Api);
     assert_eq!(error.code.as_deref(), Some("unexpected_response"));
     assert_eq!(error.request_id.as_deref(), Some("req_1"));
+}
+
+#[test]
+fn a_2xx_body_that_is_json_but_not_an_object_is_an_api_error() {
+    for body in [
+        &b"null"[..],
+        b"[1,2]",
+        b" \n[]",
+        b"\"pi_1\"",
+        b"42",
+        b"true",
+        b"",
+    ] {
+        let error = interpret_response(200, no_headers, body).unwrap_err();
+        assert_eq!(error.kind, ApiErrorKind::Api, "{body:?}");
+        assert_eq!(error.code.as_deref(), Some("unexpected_response"));
+        assert!(
+            error.message.contains("not a JSON object"),
+            "{}",
+            error.message
+        );
+    }
+    // A model type would take an array as a struct's fields in order.
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Pair {
+        id: String,
+        amount: u64,
+    }
+    let error =
+        api::interpret_response_as::<Pair, _>(200, no_headers, br#"["pi_1",5]"#).unwrap_err();
+    assert_eq!(error.code.as_deref(), Some("unexpected_response"));
+    let pair: Pair =
+        api::interpret_response_as(200, no_headers, b" {\"id\":\"pi_1\",\"amount\":5}").unwrap();
+    assert_eq!(pair.amount, 5);
 }
 
 fn error_body(fields: Value) -> Vec<u8> {
@@ -590,6 +651,48 @@ fn a_card_error_carries_every_field() {
         error.to_string(),
         "[req_123] Your card has insufficient funds."
     );
+}
+
+#[test]
+fn a_card_error_keeps_the_objects_stripe_sent_redacted() {
+    let secret = fake_secret_key();
+    let error_object = json!({
+        "type": "card_error",
+        "code": "card_declined",
+        "message": format!("declined; the key was {secret}"),
+        "payment_intent": {
+            "id": "pi_1",
+            "object": "payment_intent",
+            "amount": 2000,
+            "client_secret": "pi_1_secret_FAKEpart",
+            "metadata": { "pasted": secret, secret.clone(): "as a name" },
+            "last_payment_error": { "code": "card_declined" },
+        },
+        "payment_method": { "id": "pm_1", "object": "payment_method" },
+        "setup_intent": "seti_1",
+    });
+    let error = interpret_response(402, no_headers, &error_body(error_object)).unwrap_err();
+    assert_eq!(error.kind, ApiErrorKind::Card);
+
+    let intent = error.payment_intent().unwrap();
+    assert_eq!(intent["id"], "pi_1");
+    assert_eq!(intent["amount"], 2000);
+    assert_eq!(intent["last_payment_error"]["code"], "card_declined");
+    assert_eq!(intent["client_secret"], "pi_1_secret_…");
+    assert_eq!(error.payment_method().unwrap()["id"], "pm_1");
+    // Only objects count; Stripe sends objects, so an id here is not one.
+    assert_eq!(error.setup_intent(), None);
+    let raw = error.raw.as_ref().unwrap();
+    assert_eq!(raw["code"], "card_declined");
+    assert_eq!(raw["setup_intent"], "seti_1");
+
+    let shown = format!("{error:?} {}", serde_json::to_string(raw).unwrap());
+    assert!(!shown.contains(&secret), "{shown}");
+    assert!(!shown.contains("FAKEpart"), "{shown}");
+
+    let bare = interpret_response(502, no_headers, b"<html>").unwrap_err();
+    assert_eq!(bare.raw, None);
+    assert_eq!(bare.payment_intent(), None);
 }
 
 #[test]

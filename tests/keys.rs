@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use stripe_edge::client_secret::{
     browser_intent, check_client_secret_for, parse_client_secret, parse_intent_id,
-    ClientSecretError, IntentFields, IntentKind, Part, ReturnParams, ReturnUrlProblem,
+    ClientSecretError, IdProblem, IntentFields, IntentKind, Part, ReturnParams, ReturnUrlProblem,
 };
 use stripe_edge::keys::{
     mask, parse_api_base, parse_api_key, redact, ApiBaseProblem, ConfigError, ConfigOptions,
@@ -282,6 +282,68 @@ fn redact_masks_keys_glued_to_a_letter() {
         assert!(!out.contains(hidden_part(&sk)), "{out}");
         assert!(!out.contains(hidden_part(&secret)), "{out}");
     }
+}
+
+#[test]
+fn redact_catches_a_percent_encoded_underscore() {
+    let body = fake("", 40);
+    let keys = [
+        format!("sk%5Ftest%5F{body}"),
+        format!("sk%5ftest%5f{body}"),
+        format!("sk_test%5F{body}"),
+        format!("rk%5Flive%5F{body}"),
+        format!("whsec%5F{body}"),
+        format!("sk_test_{}%5F{}", &body[..20], &body[20..]),
+    ];
+    for key in &keys {
+        let text = format!("q=%3D{key}&next=1");
+        let out = redact(&text);
+        assert!(!out.contains(&body[..30]), "{out}");
+        assert!(!out.contains(&body[20..36]), "{out}");
+        let last_four = &body[36..];
+        assert!(out.starts_with("q=%3D"), "{out}");
+        assert!(out.ends_with(&format!("…{last_four}&next=1")), "{out}");
+    }
+    assert_eq!(
+        redact(&format!("x sk%5Ftest%5F{body} y")),
+        format!("x sk%5Ftest%5F…{} y", &body[36..])
+    );
+    for secret in [
+        "pi_1%5Fsecret%5FFAKEabc",
+        "pi%5F1%5Fsecret%5fFAKEabc",
+        "seti_9Z%5Fsecret_FAKEabc",
+        "cs%5Ftest%5Fa1B2%5Fsecret%5FFAKEabc",
+        "cuss%5Fsecret%5FFAKEabc",
+    ] {
+        let text = format!("return?payment_intent_client_secret%3D{secret}&x=1");
+        let out = redact(&text);
+        assert_eq!(out, text.replace("FAKEabc", "…"));
+    }
+    // An encoded underscore alone makes nothing a secret.
+    let plain = "disk%5Ftest%5Fresults pi%5F1 my%5Fsecret%5Fvalue";
+    assert_eq!(redact(plain), plain);
+}
+
+#[test]
+fn redact_masks_a_key_cut_by_a_space() {
+    let key = sk_test();
+    let (head, tail) = key.split_at(20);
+    for separator in [" ", "+", "%20"] {
+        let text = format!("key={head}{separator}{tail} end");
+        let out = redact(&text);
+        assert!(!out.contains(&head[8..]), "{out}");
+        assert!(!out.contains(&tail[..tail.len() - 4]), "{out}");
+        // The tail may not be key material when the key was continued: not shown.
+        assert_eq!(out, "key=sk_test_… end", "{separator:?}");
+    }
+    // A key of a real length followed by words leaves the words.
+    let text = format!("Bearer {key} was refused");
+    let out = redact(&text);
+    assert_eq!(out, format!("Bearer {} was refused", mask(&key)));
+    let webhook = whsec("");
+    let text = format!("{webhook} ok");
+    let out = redact(&text);
+    assert!(out.ends_with(" ok"), "{out}");
 }
 
 #[test]
@@ -678,8 +740,17 @@ fn the_api_base_is_an_origin_and_plain_http_only_to_this_machine() {
         ("https://api.stripe.com/", "https://api.stripe.com"),
         ("http://127.0.0.1:8420", "http://127.0.0.1:8420"),
         ("http://localhost:12111/", "http://localhost:12111"),
-        ("http://stripe.localhost", "http://stripe.localhost"),
         ("http://[::1]:8420", "http://[::1]:8420"),
+        ("http://127.255.255.254", "http://127.255.255.254"),
+        // Schemes and hosts are case-insensitive; the origin is given in lower case.
+        ("HTTP://localhost:8420", "http://localhost:8420"),
+        ("Http://LOCALHOST", "http://localhost"),
+        ("HTTPS://API.Stripe.com/", "https://api.stripe.com"),
+        // Every spelling of ::1 is this machine, given as [::1].
+        ("http://[0:0:0:0:0:0:0:1]", "http://[::1]"),
+        ("http://[0000:0:0:0:0:0:0:0001]:8420", "http://[::1]:8420"),
+        ("http://[::0:1]", "http://[::1]"),
+        ("http://[0::1]", "http://[::1]"),
         (
             "https://stripe-proxy.internal.example:8443",
             "https://stripe-proxy.internal.example:8443",
@@ -707,6 +778,36 @@ fn the_api_base_is_an_origin_and_plain_http_only_to_this_machine() {
         ("http://api.stripe.com", ApiBaseProblem::InsecureRemote),
         ("http://10.0.0.5:8420", ApiBaseProblem::InsecureRemote),
         ("http://127.evil.example", ApiBaseProblem::InsecureRemote),
+        ("http://127.a.b.c", ApiBaseProblem::InsecureRemote),
+        ("http://127.0.0.1.nip.io", ApiBaseProblem::InsecureRemote),
+        ("http://128.0.0.1", ApiBaseProblem::InsecureRemote),
+        // Names under .localhost go through the system resolver, which may ask
+        // public DNS: not this machine for certain.
+        ("http://stripe.localhost", ApiBaseProblem::InsecureRemote),
+        ("http://foo.localhost:8420", ApiBaseProblem::InsecureRemote),
+        ("http://localhost.", ApiBaseProblem::InsecureRemote),
+        (
+            "http://localhost.evil.example",
+            ApiBaseProblem::InsecureRemote,
+        ),
+        ("http://[::2]", ApiBaseProblem::InsecureRemote),
+        ("http://[1::1]", ApiBaseProblem::InsecureRemote),
+        // Read as IPv4 by URL parsers, but not as they look.
+        ("http://127.1", ApiBaseProblem::UnusualAddress),
+        ("http://0x7f.0.0.1", ApiBaseProblem::UnusualAddress),
+        ("http://2130706433", ApiBaseProblem::UnusualAddress),
+        ("http://0177.0.0.1", ApiBaseProblem::UnusualAddress),
+        ("http://127.0.0.01", ApiBaseProblem::UnusualAddress),
+        ("http://127.0.0.1.", ApiBaseProblem::UnusualAddress),
+        ("http://127.0.0.256", ApiBaseProblem::UnusualAddress),
+        ("http://[1::1::1]", ApiBaseProblem::NotAnOrigin),
+        ("http://[::1::]", ApiBaseProblem::NotAnOrigin),
+        ("http://[0:0:0:0:0:0:0:0:1]", ApiBaseProblem::NotAnOrigin),
+        ("http://[1:2:3:4:5:6:7::8]", ApiBaseProblem::NotAnOrigin),
+        ("http://[00001::1]", ApiBaseProblem::NotAnOrigin),
+        ("http://[::ffff:127.0.0.1]", ApiBaseProblem::NotAnOrigin),
+        ("http://[::1", ApiBaseProblem::NotAnOrigin),
+        ("htp://localhost", ApiBaseProblem::NotAnOrigin),
     ];
     for (value, problem) in refused {
         assert_eq!(parse_api_base(value), Err(problem), "{value:?}");
@@ -718,6 +819,24 @@ fn the_api_base_is_an_origin_and_plain_http_only_to_this_machine() {
     .unwrap_err();
     assert_eq!(error.code(), "invalid_api_base");
     assert_eq!(error.variable(), "STRIPE_API_BASE");
+    let config = load(&[
+        ("STRIPE_SECRET_KEY", &sk_test()),
+        ("STRIPE_API_BASE", "HTTP://[0:0:0:0:0:0:0:1]:12111/"),
+    ])
+    .unwrap();
+    assert_eq!(config.api_base(), "http://[::1]:12111");
+}
+
+#[test]
+fn an_api_base_refusal_says_what_counts_as_this_machine() {
+    let remote = parse_api_base("http://foo.localhost").unwrap_err().reason();
+    assert!(
+        remote.contains("localhost, 127.0.0.0/8 or [::1]"),
+        "{remote}"
+    );
+    let unusual = parse_api_base("http://127.1").unwrap_err().reason();
+    assert!(unusual.contains("four decimal numbers"), "{unusual}");
+    assert!(!unusual.contains("other than this machine"), "{unusual}");
 }
 
 #[test]
@@ -1153,6 +1272,60 @@ fn a_return_url_for_another_intent_than_expected_is_refused() {
 }
 
 #[test]
+fn an_invalid_id_to_check_against_is_named_in_the_message() {
+    let secret = "pi_TEST123_secret_FAKEabc";
+    let error = check_client_secret_for(secret, "PI_1").unwrap_err();
+    assert_eq!(
+        error,
+        ClientSecretError::InvalidExpectedId {
+            argument: "the intent's id",
+            problem: IdProblem::NotAnId
+        }
+    );
+    assert_eq!(error.code(), "malformed");
+    let message = error.to_string();
+    assert!(
+        message.starts_with("the intent's id is not the id of a PaymentIntent"),
+        "{message}"
+    );
+    // The calling code's id is checked first, whatever the client secret is.
+    let message = check_client_secret_for("garbage", "")
+        .unwrap_err()
+        .to_string();
+    assert!(message.starts_with("the intent's id is empty"), "{message}");
+
+    let query = "payment_intent=pi_TEST123&payment_intent_client_secret=pi_TEST123_secret_FAKEabc\
+                 &redirect_status=succeeded";
+    let key = sk_test();
+    for (expected, code, start) in [
+        ("", "missing", "expectedId is empty;"),
+        ("PI_1", "malformed", "expectedId is not the id of"),
+        (" pi_1", "padded", "expectedId has whitespace"),
+        (
+            "pi_1_secret_FAKEabc",
+            "secret_not_id",
+            "expectedId is the client secret",
+        ),
+        (key.as_str(), "api_key", "expectedId is an API key"),
+    ] {
+        for url in [query, ""] {
+            let error = ReturnParams::parse(url, Some(expected)).unwrap_err();
+            let message = error.to_string();
+            assert_eq!(error.code(), code, "{message}");
+            assert!(message.starts_with(start), "{message}");
+            assert!(!message.contains("FAKEabc") && !message.contains(hidden_part(&key)));
+        }
+    }
+    // An id asked for on its own is not called a client secret either.
+    let error = parse_intent_id("PI_1").unwrap_err();
+    assert_eq!(error, ClientSecretError::MalformedId);
+    assert_eq!(error.code(), "malformed");
+    assert!(error
+        .to_string()
+        .starts_with("value is not the id of a PaymentIntent"));
+}
+
+#[test]
 fn every_message_is_lower_case_with_one_hint() {
     let errors: Vec<String> = vec![
         stripe_edge::keys::check_webhook_secret("")
@@ -1160,6 +1333,24 @@ fn every_message_is_lower_case_with_one_hint() {
             .to_string(),
         parse_client_secret("pi_1").unwrap_err().to_string(),
         ReturnParams::parse("", None).unwrap_err().to_string(),
+        parse_intent_id("x").unwrap_err().to_string(),
+        check_client_secret_for("x", "x").unwrap_err().to_string(),
+        check_client_secret_for("x", "").unwrap_err().to_string(),
+        check_client_secret_for("x", " x").unwrap_err().to_string(),
+        check_client_secret_for("x", "pi_1_secret_a")
+            .unwrap_err()
+            .to_string(),
+        check_client_secret_for("x", &sk_test())
+            .unwrap_err()
+            .to_string(),
+        parse_api_base("http://127.1")
+            .unwrap_err()
+            .reason()
+            .to_owned(),
+        parse_api_base("http://a.localhost")
+            .unwrap_err()
+            .reason()
+            .to_owned(),
         ConfigWarning::LiveKeyOutsideProduction.to_string(),
     ];
     for message in errors {
@@ -1189,6 +1380,26 @@ mod properties {
             prop_assert!(!out.contains(&key[..key.len() - 4]));
             prop_assert!(out.starts_with(&before));
             prop_assert!(out.ends_with(&after));
+        }
+
+        /// Likewise when any `_` of the prefix is percent-encoded.
+        #[test]
+        fn redact_never_leaves_an_encoded_key_body(
+            before in "[ A-Z0-9=:\"'%,;(\\[{]{0,8}",
+            prefix in prop::sample::select(vec!["sk", "rk", "whsec"]),
+            mode in prop::sample::select(vec!["test", "live"]),
+            first in prop::sample::select(vec!["_", "%5F", "%5f"]),
+            second in prop::sample::select(vec!["_", "%5F", "%5f"]),
+            body in "[A-Za-z0-9]{12,60}",
+        ) {
+            let prefix = if prefix == "whsec" {
+                format!("whsec{first}")
+            } else {
+                format!("{prefix}{first}{mode}{second}")
+            };
+            let out = redact(&format!("{before}{prefix}{body}")).into_owned();
+            prop_assert!(!out.contains(&body[..body.len() - 4]), "{}", out);
+            prop_assert!(out.starts_with(&before));
         }
 
         /// Likewise for a client secret's secret part.

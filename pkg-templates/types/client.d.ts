@@ -28,7 +28,10 @@ export interface StripeSearchParams extends StripeParams {
   page?: string;
 }
 
-/** Per-call settings, over the client's. */
+/**
+ * Per-call settings, over the client's. Any other name (`idempotency_key`) is
+ * refused with a TypeError before anything is sent.
+ */
 export interface StripeRequestOptions {
   /**
    * `Idempotency-Key` for this call (at most 255 characters). A POST without one
@@ -46,7 +49,10 @@ export interface StripeRequestOptions {
   timeoutMs?: number;
 }
 
-/** What the client was built with. */
+/**
+ * What the client is built with. Any other name (`apibase`, `timeoutMS`) is
+ * refused with a TypeError.
+ */
 export interface StripeClientOptions {
   /** A secret (`sk_`) or restricted (`rk_`) key. Never printed or serialised. */
   secretKey: string;
@@ -56,7 +62,10 @@ export interface StripeClientOptions {
   stripeVersion?: string;
   /** Retries after the first attempt; 2 by default, as stripe-node. */
   maxNetworkRetries?: number;
-  /** The time one call may take, retries and waits included; 80000 by default. */
+  /**
+   * The time one call may take, retries and waits included; 80000 by default.
+   * Enforced by a timer, whether or not `fetch` honours its abort signal.
+   */
   timeoutMs?: number;
   /** `Stripe-Account` on every call. */
   stripeAccount?: string;
@@ -99,17 +108,14 @@ export interface StripeSearchResult<T> {
 }
 
 /**
- * A list or search call: `await` it for the first page, or `for await` over it for
- * every item of every page (the next page is fetched when the last runs out).
+ * A list or search call: a Promise of the first page (`await`, `then`, `catch`,
+ * `finally`), and `for await` over it for every item of every page (the next page
+ * is fetched when the last runs out). Nothing is sent until it is used.
  */
-export interface StripeListResult<T, Page = StripeList<T>>
-  extends PromiseLike<StripeResponse<Page>>,
-    AsyncIterable<T> {
-  catch<R = never>(
-    onRejected?: (reason: unknown) => R | PromiseLike<R>,
-  ): Promise<StripeResponse<Page> | R>;
-  finally(onFinally?: () => void): Promise<StripeResponse<Page>>;
-}
+export type StripeListResult<T, Page = StripeList<T>> = Promise<
+  StripeResponse<Page>
+> &
+  AsyncIterable<T>;
 
 type Call<T> = (
   params?: StripeParams,
@@ -252,6 +258,18 @@ export declare class StripeError extends Error {
   readonly requestId: string | undefined;
   /** Stripe's `Stripe-Should-Retry` header, when it sent one. */
   readonly shouldRetry: boolean | undefined;
+  /**
+   * Stripe's `error` object as it answered; `undefined` for the client's own
+   * errors. Every string in it, and in the three objects below, is redacted: keys
+   * masked, client secrets cut to their id.
+   */
+  readonly raw: Record<string, unknown> | undefined;
+  /** The PaymentIntent Stripe sent with the error (a decline on confirm). */
+  readonly payment_intent: PaymentIntent | undefined;
+  /** The PaymentMethod Stripe sent with the error. */
+  readonly payment_method: PaymentMethod | undefined;
+  /** The SetupIntent Stripe sent with the error. */
+  readonly setup_intent: SetupIntent | undefined;
 }
 /** 402: the card was declined; `decline_code` says why. */
 export declare class StripeCardError extends StripeError {}

@@ -35,7 +35,8 @@ export interface ConfigWarning {
 /**
  * The checked configuration. `secretKey` and `webhookSecrets` are readable, but
  * `JSON.stringify`, `String()`, `console.log` / `util.inspect` and object spreads
- * show them masked or not at all.
+ * show them masked or not at all. {@link loadStripeConfig} returns a
+ * {@link StripeConfigWith} that types the values it required without `null`.
  */
 export interface StripeConfig {
   /** `null` when no API key is configured. */
@@ -62,6 +63,19 @@ export interface StripeConfig {
   toString(): string;
 }
 
+/**
+ * A {@link StripeConfig} whose `Required` values are never `null`: the secret key
+ * by default, and with either key the mode too. Still assignable to `StripeConfig`.
+ */
+export type StripeConfigWith<Required extends RequiredStripeValue> =
+  StripeConfig &
+    ("secretKey" extends Required
+      ? { readonly secretKey: string; readonly mode: StripeMode }
+      : unknown) &
+    ("publishableKey" extends Required
+      ? { readonly publishableKey: string; readonly mode: StripeMode }
+      : unknown);
+
 /** Which values {@link loadStripeConfig} requires. */
 export type RequiredStripeValue =
   | "secretKey"
@@ -74,6 +88,26 @@ export interface LoadStripeConfigOptions {
 }
 
 /**
+ * The values a `required` list surely holds: those in every list it may be, when
+ * each is written in place or `as const`. A list typed only as an array
+ * (`RequiredStripeValue[]`) may hold any of them, or none, so it guarantees nothing.
+ */
+export type RequiredIn<List extends readonly RequiredStripeValue[]> = {
+  [Value in RequiredStripeValue]: [ListHolds<List, Value>] extends [true]
+    ? Value
+    : never;
+}[RequiredStripeValue];
+
+/** `true` for each list `List` may be that surely holds `Value`; distributes. */
+type ListHolds<List, Value> = List extends readonly RequiredStripeValue[]
+  ? number extends List["length"]
+    ? false
+    : Value extends List[number]
+      ? true
+      : false
+  : false;
+
+/**
  * Reads and checks `STRIPE_SECRET_KEY`, `STRIPE_PUBLISHABLE_KEY` (or
  * `NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY`), `STRIPE_WEBHOOK_SECRET` (comma-separated),
  * `STRIPE_API_BASE` and `NODE_ENV` from `process.env`, a Worker's `env` or any
@@ -82,6 +116,18 @@ export interface LoadStripeConfigOptions {
  * variable, or any server secret when running in a browser, is refused. Throws
  * {@link ConfigError}.
  */
+export declare function loadStripeConfig(
+  env: Record<string, unknown> | object,
+  options?: { required?: undefined },
+): StripeConfigWith<"secretKey">;
+// `| []` makes TypeScript read a list written in place as a tuple, whose elements
+// are then known.
+export declare function loadStripeConfig<
+  List extends readonly RequiredStripeValue[] | [],
+>(
+  env: Record<string, unknown> | object,
+  options: { required: List },
+): StripeConfigWith<RequiredIn<List>>;
 export declare function loadStripeConfig(
   env: Record<string, unknown> | object,
   options?: LoadStripeConfigOptions,

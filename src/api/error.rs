@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::keys;
 
@@ -81,6 +81,10 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// Stripe's `Stripe-Should-Retry` header, when it sent one.
     pub should_retry: Option<bool>,
+    /// Stripe's `error` object as it answered, with every string (member names
+    /// included) passed through [`keys::redact`]; `None` when Stripe sent none.
+    /// [`ApiError::payment_intent`] and its siblings read it.
+    pub raw: Option<Value>,
 }
 
 impl ApiError {
@@ -97,6 +101,7 @@ impl ApiError {
             message: keys::redact(message.as_ref()).into_owned(),
             request_id: None,
             should_retry: None,
+            raw: None,
         }
     }
 
@@ -132,22 +137,37 @@ impl ApiError {
         body: &[u8],
     ) -> Self {
         let parsed: Option<Value> = serde_json::from_slice(body).ok();
-        let fields = parsed
+        let error = parsed
             .as_ref()
             .and_then(|value| value.get("error"))
-            .and_then(Value::as_object)
-            .map(|object| {
-                let text = |name: &str| object.get(name).and_then(Value::as_str);
-                ErrorFields {
-                    error_type: text("type"),
-                    code: text("code"),
-                    decline_code: text("decline_code"),
-                    param: text("param"),
-                    doc_url: text("doc_url"),
-                    message: text("message"),
-                }
-            });
-        ApiError::from_fields(status, request_id, should_retry, fields)
+            .and_then(Value::as_object);
+        ApiError::from_error_object(status, request_id, should_retry, error)
+    }
+
+    /// [`ApiError::from_response`] for a transport that has already parsed the
+    /// body: `error` is its `error` member when that is an object. Unlike
+    /// [`ApiError::from_fields`], the error keeps the whole object as
+    /// [`ApiError::raw`].
+    pub fn from_error_object(
+        status: u16,
+        request_id: Option<String>,
+        should_retry: Option<bool>,
+        error: Option<&Map<String, Value>>,
+    ) -> Self {
+        let fields = error.map(|object| {
+            let text = |name: &str| object.get(name).and_then(Value::as_str);
+            ErrorFields {
+                error_type: text("type"),
+                code: text("code"),
+                decline_code: text("decline_code"),
+                param: text("param"),
+                doc_url: text("doc_url"),
+                message: text("message"),
+            }
+        });
+        let mut built = ApiError::from_fields(status, request_id, should_retry, fields);
+        built.raw = error.map(redacted_object);
+        built
     }
 
     /// [`ApiError::from_response`] for a transport that has already parsed the
@@ -183,6 +203,7 @@ impl ApiError {
             message,
             request_id: redacted(request_id.as_deref()),
             should_retry,
+            raw: None,
         }
     }
 
@@ -198,6 +219,54 @@ impl ApiError {
         error.code = Some("unexpected_response".to_owned());
         error.request_id = request_id.map(|id| keys::redact(&id).into_owned());
         error
+    }
+
+    /// The PaymentIntent Stripe sent with the error (a card error on confirm, for
+    /// instance), as it sent it but redacted: its `client_secret` keeps only the id.
+    pub fn payment_intent(&self) -> Option<&Value> {
+        self.raw_object("payment_intent")
+    }
+
+    /// The PaymentMethod Stripe sent with the error, redacted as [`ApiError::raw`].
+    pub fn payment_method(&self) -> Option<&Value> {
+        self.raw_object("payment_method")
+    }
+
+    /// The SetupIntent Stripe sent with the error, redacted as [`ApiError::raw`].
+    pub fn setup_intent(&self) -> Option<&Value> {
+        self.raw_object("setup_intent")
+    }
+
+    fn raw_object(&self, name: &str) -> Option<&Value> {
+        self.raw
+            .as_ref()
+            .and_then(|raw| raw.get(name))
+            .filter(|value| value.is_object())
+    }
+}
+
+fn redacted_object(object: &Map<String, Value>) -> Value {
+    Value::Object(
+        object
+            .iter()
+            .map(|(name, item)| (redacted_text(name), redacted_value(item)))
+            .collect(),
+    )
+}
+
+fn redacted_text(text: &str) -> String {
+    keys::redact(text).into_owned()
+}
+
+/// `value` with every string in it redacted. Stripe echoes input back (a key pasted
+/// into `metadata`, the key itself in a message), and the objects it sends with an
+/// error hold client secrets; none of it may reach a log through the error.
+fn redacted_value(value: &Value) -> Value {
+    match value {
+        Value::String(text) => Value::String(redacted_text(text)),
+        Value::Array(items) => Value::Array(items.iter().map(redacted_value).collect()),
+        Value::Object(object) => redacted_object(object),
+        Value::Null | Value::Bool(_) | Value::Number(_) => value.clone(),
     }
 }
 

@@ -344,9 +344,10 @@ pub fn build_request_with_form(
 }
 
 /// Fills each `{}` in `template` with the next of `ids`, percent-encoded as one
-/// path segment. An empty id, `.` or `..`, or a client secret
+/// path segment. An empty id, `.` or `..`, an API key or webhook secret (`sk_`,
+/// `rk_`, `pk_`, `whsec_`: a URL ends up in access logs) or a client secret
 /// (`pi_…_secret_…`, which belongs in the browser, not in a URL) is refused, as is
-/// a count of ids that does not match the template.
+/// a count of ids that does not match the template. No error repeats a key.
 pub fn path(template: &str, ids: &[&str]) -> Result<String, ApiError> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut ids = ids.iter();
@@ -389,6 +390,14 @@ fn push_id(out: &mut String, id: &str) -> Result<(), ApiError> {
             format!("{id:?} is not an object id"),
         ));
     }
+    // Checked before the client secret, and never echoed: a key in a URL would
+    // reach every access log on the way, and this error may reach a log too.
+    if looks_like_key(id) {
+        return Err(ApiError::invalid_argument(
+            "key_as_id",
+            "that looks like an API key or webhook secret, not an object id; it was not sent",
+        ));
+    }
     if let Some(at) = id.find("_secret_") {
         return Err(ApiError::invalid_argument(
             "client_secret_as_id",
@@ -400,6 +409,18 @@ fn push_id(out: &mut String, id: &str) -> Result<(), ApiError> {
     }
     push_encoded(out, id, Brackets::Encode);
     Ok(())
+}
+
+/// Prefixes of Stripe's API keys and webhook secrets; no object id has one.
+const KEY_PREFIXES: [&str; 7] = [
+    "sk_test_", "sk_live_", "rk_test_", "rk_live_", "pk_test_", "pk_live_", "whsec_",
+];
+
+/// An id that starts as a key does, or holds a server secret anywhere (pasted
+/// after other text).
+fn looks_like_key(id: &str) -> bool {
+    KEY_PREFIXES.iter().any(|prefix| id.starts_with(prefix))
+        || keys::find_server_secret(id).is_some()
 }
 
 fn check_path(path: &str) -> Result<(), ApiError> {

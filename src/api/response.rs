@@ -15,7 +15,10 @@ pub const MAX_RETRY_DELAY_MS: u64 = 5_000;
 /// A `Retry-After` longer than this is ignored, as stripe-python ignores it.
 pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
 
-/// Reads Stripe's answer: the JSON object on a 2xx, else the typed error.
+/// Reads Stripe's answer: the JSON object on a 2xx, else the typed error. A 2xx
+/// whose body is not a JSON object (HTML from a proxy, `null`, an array) is an
+/// [`ApiErrorKind::Api`](super::ApiErrorKind::Api) error with code
+/// `unexpected_response`.
 ///
 /// `header` looks a response header up by its lower-case name (`request-id`,
 /// `stripe-should-retry`) and must match case-insensitively, as `fetch`'s
@@ -28,7 +31,8 @@ where
 }
 
 /// [`interpret_response`] into a type of the caller's, such as a generated model.
-/// A 2xx body that does not fit `T` is an [`ApiErrorKind::Api`](super::ApiErrorKind::Api) error with code
+/// A 2xx body that is not a JSON object, or does not fit `T`, is an
+/// [`ApiErrorKind::Api`](super::ApiErrorKind::Api) error with code
 /// `unexpected_response`.
 pub fn interpret_response_as<T, H>(status: u16, header: H, body: &[u8]) -> Result<T, ApiError>
 where
@@ -46,8 +50,25 @@ where
         ));
     }
 
+    // Every Stripe resource is an object. Checked before parsing, because serde
+    // fills a struct from an array too, and `Value` takes `null` as readily.
+    if !is_json_object(body) {
+        return Err(ApiError::unexpected_body(
+            status,
+            request_id,
+            "not a JSON object",
+        ));
+    }
     serde_json::from_slice(body)
         .map_err(|error| ApiError::unexpected_body(status, request_id, &error.to_string()))
+}
+
+/// Whether JSON text `body` can only be an object: its first byte after JSON
+/// whitespace is `{`. Whether it parses is left to the parser.
+fn is_json_object(body: &[u8]) -> bool {
+    body.iter()
+        .find(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
+        .is_some_and(|byte| *byte == b'{')
 }
 
 /// How one attempt ended, as far as retrying is concerned.

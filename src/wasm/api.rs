@@ -2,21 +2,22 @@
 //!
 //! The wrapper owns the I/O (`fetch`, timers, randomness); every decision is made
 //! here. Results are JSON text: the request to send, or
-//! `{ "error": { "type", "message", … } }` for the wrapper to throw as the class
-//! `type` names. No message carries the secret key.
+//! `{ "error": { "type", "message", …, "raw" } }` for the wrapper to throw as the
+//! class `type` names. No message, and nothing in `raw`, carries the secret key.
 
 use wasm_bindgen::prelude::*;
 
 use crate::api::{
     self, ApiError, AttemptOutcome, ClientConfig, ErrorFields, HttpRequest, Method, RequestOptions,
 };
+use crate::keys;
 
 /// `""` when `secret_key` can configure a client, else the error JSON.
 #[wasm_bindgen]
 pub fn api_check_secret_key(secret_key: &str) -> String {
     match ClientConfig::new(secret_key) {
         Ok(_) => String::new(),
-        Err(error) => error_json(&error),
+        Err(error) => error_json(&error, None),
     }
 }
 
@@ -25,7 +26,7 @@ pub fn api_check_secret_key(secret_key: &str) -> String {
 pub fn api_check_api_base(api_base: &str) -> String {
     match api::check_api_base(api_base.trim_end_matches('/')) {
         Ok(()) => String::new(),
-        Err(error) => error_json(&error),
+        Err(error) => error_json(&error, None),
     }
 }
 
@@ -91,14 +92,15 @@ pub fn api_build_request(
     })();
     match built {
         Ok(request) => request_json(&request),
-        Err(error) => error_json(&error),
+        Err(error) => error_json(&error, None),
     }
 }
 
 /// The error for an answer the wrapper could not take as the object: any non-2xx,
-/// or a 2xx that is not JSON. `fields` are the `error` object's `type`, `code`,
-/// `decline_code`, `param`, `doc_url` and `message` (`""` where absent), when
-/// `has_error_object`.
+/// or a 2xx that is not a JSON object. `fields` are the `error` object's `type`,
+/// `code`, `decline_code`, `param`, `doc_url` and `message` (`""` where absent),
+/// when `has_error_object`; `error_object` is that object's `JSON.stringify` text,
+/// returned redacted as `raw`.
 #[wasm_bindgen]
 pub fn api_answer_error(
     status: u16,
@@ -106,9 +108,13 @@ pub fn api_answer_error(
     should_retry: Option<String>,
     has_error_object: bool,
     fields: Vec<String>,
+    error_object: Option<String>,
 ) -> String {
     if (200..300).contains(&status) {
-        return error_json(&ApiError::unexpected_body(status, request_id, "not JSON"));
+        return error_json(
+            &ApiError::unexpected_body(status, request_id, "not a JSON object"),
+            None,
+        );
     }
     let field = |index: usize| {
         fields
@@ -129,12 +135,18 @@ pub fn api_answer_error(
         Some("false") => Some(false),
         _ => None,
     };
-    error_json(&ApiError::from_fields(
-        status,
-        request_id,
-        should_retry,
-        error_fields,
-    ))
+    // Redacted as text rather than parsed: serde_json's `Value` would grow the
+    // module by a quarter for this one field. The text is `JSON.stringify` output,
+    // and what `redact` masks (key and client secret characters) never includes a
+    // quote or a backslash, so the masked text is still the same JSON shape.
+    let raw = error_object
+        .as_deref()
+        .filter(|_| has_error_object)
+        .map(keys::redact);
+    error_json(
+        &ApiError::from_fields(status, request_id, should_retry, error_fields),
+        raw.as_deref(),
+    )
 }
 
 /// Milliseconds to wait before retrying, or -1 for no retry. `outcome` is
@@ -176,7 +188,7 @@ pub fn api_transport_error(timed_out: bool, timeout_ms: f64, detail: &str) -> St
     } else {
         ApiError::connection(detail)
     };
-    error_json(&error)
+    error_json(&error, None)
 }
 
 fn request_json(request: &HttpRequest) -> String {
@@ -199,7 +211,8 @@ fn request_json(request: &HttpRequest) -> String {
     out
 }
 
-fn error_json(error: &ApiError) -> String {
+/// The error as JSON; `raw_json`, already JSON text, goes in as `raw`.
+fn error_json(error: &ApiError, raw_json: Option<&str>) -> String {
     let mut out = String::from("{\"error\":{\"type\":");
     push_json_text(&mut out, error.kind.name());
     out.push_str(",\"message\":");
@@ -229,6 +242,8 @@ fn error_json(error: &ApiError) -> String {
         Some(false) => "false",
         None => "null",
     });
+    out.push_str(",\"raw\":");
+    out.push_str(raw_json.unwrap_or("null"));
     out.push_str("}}");
     out
 }

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
-import { StripeClient } from "stripe-edge";
+import { StripeClient, StripeInvalidArgumentError } from "stripe-edge";
 import { seededRandom } from "../../scripts/seeded-random.mjs";
 
 function recordingFetch(sent) {
@@ -166,4 +166,56 @@ test("null, undefined and a missing key send the same body (cases/C14)", async (
     bodies.push(ours[0].body);
   }
   assert.deepEqual(bodies, Array(3).fill("amount=1000&currency=usd"));
+});
+
+test("cyclic, very deep and non-finite params are refused, naming the param", async () => {
+  const cyclic = { metadata: { a: "1" } };
+  cyclic.metadata.self = cyclic;
+  const cyclicArray = { items: [] };
+  cyclicArray.items.push({ again: cyclicArray.items });
+  const deep = {};
+  let level = deep;
+  for (let i = 0; i < 20_000; i += 1) {
+    level.a = {};
+    level = level.a;
+  }
+  const cases = [
+    [cyclic, "metadata[self]", /refers back to an object that contains it/],
+    [cyclicArray, "items[0][again]", /refers back/],
+    [{ nested: deep }, `nested${"[a]".repeat(19)}`, /nests deeper than 20 levels/],
+    [{ amount: NaN, currency: "usd" }, "amount", /amount is NaN/],
+    [{ amount: Infinity }, "amount", /Infinity/],
+    [{ items: [{ quantity: -Infinity }] }, "items[0][quantity]", /-Infinity/],
+    [{ created: new Date(NaN) }, "created", /invalid Date/],
+    [{ created: { gte: new Date("not a date") } }, "created[gte]", /invalid Date/],
+  ];
+  for (const [params, param, message] of cases) {
+    ours.length = 0;
+    for (const call of [() => client.customers.create(params), () => client.customers.list(params)]) {
+      await assert.rejects(call(), (error) => {
+        assert.ok(error instanceof StripeInvalidArgumentError, `${param}: ${error}`);
+        assert.equal(error.code, "invalid_params");
+        assert.equal(error.param, param);
+        assert.match(error.message, message);
+        return true;
+      });
+    }
+    assert.equal(ours.length, 0, `${param}: nothing was sent`);
+  }
+
+  // One object used twice is no cycle, and 20 levels are allowed.
+  ours.length = 0;
+  const shared = { a: "1" };
+  const twenty = {};
+  level = twenty;
+  for (let i = 0; i < 18; i += 1) {
+    level.a = {};
+    level = level.a;
+  }
+  level.a = "x";
+  await client.customers.create({ x: shared, y: [shared], z: twenty });
+  assert.equal(
+    ours[0].body,
+    `x[a]=1&y[0][a]=1&z${"[a]".repeat(19)}=x`,
+  );
 });

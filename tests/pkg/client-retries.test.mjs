@@ -3,9 +3,12 @@
 // injected sleep, so every test asserts the computed delays without waiting them.
 import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { inspect } from "node:util";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { inspect, promisify } from "node:util";
 import {
   StripeAPIError,
+  StripeCardError,
   StripeClient,
   StripeConnectionError,
   StripeError,
@@ -395,4 +398,242 @@ test("headers: bearer key, pinned version, account, user agent, form type", asyn
   const { STRIPE_API_VERSION } = await import("stripe-edge");
   assert.equal(server.requests[1].headers["stripe-version"], STRIPE_API_VERSION);
   assert.equal(server.requests[1].headers["stripe-account"], undefined);
+});
+
+// A fetch that drops the AbortSignal, as some wrappers and polyfills do.
+const signalIgnoringFetch = (url, init) =>
+  fetch(url, { method: init.method, headers: init.headers, body: init.body });
+
+for (const [label, fetchFn] of [
+  ["the global fetch", undefined],
+  ["a fetch that ignores the signal", signalIgnoringFetch],
+]) {
+  test(`${label}: a server that never answers ends at the timeout`, { timeout: 5_000 }, async () => {
+    server.reset([{ hang: true }]);
+    const started = performance.now();
+    await assert.rejects(
+      client({ timeoutMs: 300, fetch: fetchFn }).paymentIntents.retrieve("pi_1"),
+      (error) => error instanceof StripeTimeoutError && /300 ms/.test(error.message),
+    );
+    const elapsedMs = performance.now() - started;
+    assert.ok(elapsedMs >= 290 && elapsedMs < 1_500, `${elapsedMs} ms`);
+    assert.equal(server.requests.length, 1);
+  });
+
+  test(`${label}: a body that stalls after its headers ends at the timeout`, { timeout: 5_000 }, async () => {
+    server.reset([{ ...INTENT, stall: true }]);
+    const started = performance.now();
+    await assert.rejects(
+      client({ timeoutMs: 300, fetch: fetchFn }).paymentIntents.retrieve("pi_1"),
+      StripeTimeoutError,
+    );
+    const elapsedMs = performance.now() - started;
+    assert.ok(elapsedMs >= 290 && elapsedMs < 1_500, `${elapsedMs} ms`);
+  });
+}
+
+test("timeouts leave no timer running and no rejection unhandled", { timeout: 10_000 }, async () => {
+  // Run apart, so that a leftover timer shows as a late exit and an unhandled
+  // rejection as a failed one (--unhandled-rejections=strict).
+  const script = `
+    import { StripeClient, StripeTimeoutError } from "stripe-edge";
+    const make = (timeoutMs, fetch) =>
+      new StripeClient({ secretKey: "sk_test_123", maxNetworkRetries: 0, timeoutMs, fetch });
+    const answer = () =>
+      Promise.resolve(new Response('{"id":"cus_1","object":"customer"}'));
+    const never = () => new Promise(() => {});
+    const lateFailure = () =>
+      new Promise((_, reject) => setTimeout(() => reject(new Error("late")), 400));
+    const results = [(await make(60_000, answer).customers.retrieve("cus_1")).id];
+    for (const fetch of [never, lateFailure]) {
+      const started = Date.now();
+      const error = await make(200, fetch).customers.retrieve("cus_1").catch((e) => e);
+      results.push([error instanceof StripeTimeoutError, Date.now() - started < 350]);
+    }
+    console.log(JSON.stringify(results));
+  `;
+  const started = performance.now();
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--unhandled-rejections=strict", "--input-type=module", "-e", script],
+    { cwd: fileURLToPath(new URL(".", import.meta.url)), timeout: 8_000 },
+  );
+  assert.deepEqual(JSON.parse(stdout), ["cus_1", [true, true], [true, true]]);
+  // The 60 s deadline of the first call was cleared when it was answered.
+  assert.ok(performance.now() - started < 5_000);
+});
+
+test("misspelt option names are refused, naming the option and the valid ones", async () => {
+  server.reset(() => INTENT);
+  const stripe = client();
+  const refused = (call, name, pattern) =>
+    assert.throws(call, (error) => {
+      assert.ok(error instanceof TypeError);
+      assert.ok(error.message.includes(`unknown option "${name}"`), error.message);
+      assert.match(error.message, pattern);
+      return true;
+    });
+  const perCall = /idempotencyKey, stripeAccount, stripeVersion, maxNetworkRetries, timeoutMs/;
+  refused(
+    () => stripe.paymentIntents.create({ amount: 1 }, { idempotency_key: "k1" }),
+    "idempotency_key",
+    /^paymentIntents\.create: .*idempotencyKey/,
+  );
+  refused(() => stripe.customers.retrieve("cus_1", {}, { timeout: 5 }), "timeout", perCall);
+  refused(() => stripe.customers.list({}, { stripe_account: "acct_1" }), "stripe_account", perCall);
+  refused(() => stripe.checkout.sessions.create({}, { idempotencykey: "k1" }), "idempotencykey", /^checkout\.sessions\.create: /);
+  refused(
+    () => stripe.request("POST", "/v1/customers", [], {}, { idempotency_key: "k1" }),
+    "idempotency_key",
+    /^request: /,
+  );
+  assert.equal(server.requests.length, 0, "nothing was sent");
+
+  const secretKey = `sk_test_${"a1B2c3D4".repeat(4)}`;
+  for (const [name, value] of [
+    ["apibase", server.url],
+    ["timeoutMS", 5],
+    ["maxRetries", 0],
+    ["secret_key", secretKey],
+  ]) {
+    assert.throws(
+      () => new StripeClient({ secretKey: "sk_test_123", [name]: value }),
+      (error) => {
+        assert.ok(error instanceof TypeError);
+        assert.ok(error.message.startsWith(`StripeClient: unknown option "${name}"`));
+        assert.match(error.message, /secretKey, apiBase, stripeVersion, .*fetch/);
+        assert.ok(!error.message.includes(secretKey));
+        return true;
+      },
+    );
+  }
+
+  // Every valid name is taken, and the caller's key is the one sent.
+  await stripe.paymentIntents.create(
+    { amount: 1 },
+    {
+      idempotencyKey: "k1",
+      stripeAccount: "acct_1",
+      stripeVersion: "2024-06-20",
+      maxNetworkRetries: 0,
+      timeoutMs: 5_000,
+    },
+  );
+  await stripe.customers.list(undefined, null);
+  assert.deepEqual(keys(), ["k1", undefined]);
+});
+
+test("an API key or webhook secret is never sent as an id", async () => {
+  server.reset(() => INTENT);
+  const secretKey = `sk_test_${"a1B2c3D4".repeat(4)}`;
+  const others = ["sk_live_", "rk_test_", "rk_live_", "pk_test_", "pk_live_", "whsec_"].map(
+    (prefix) => `${prefix}${"e5F6".repeat(6)}`,
+  );
+  for (const id of [secretKey, ...others]) {
+    const check = (error) => {
+      assert.ok(error instanceof StripeInvalidArgumentError);
+      assert.equal(error.code, "key_as_id");
+      for (const shown of [error.message, inspect(error), JSON.stringify(error)]) {
+        assert.ok(!shown.includes(id.slice(-8)), shown);
+      }
+      return true;
+    };
+    await assert.rejects(client().paymentIntents.retrieve(id), check);
+    await assert.rejects(client().request("GET", "/v1/customers/{}", [id]), check);
+  }
+  assert.equal(server.requests.length, 0);
+});
+
+test("a list result chains as a Promise and sends nothing until used", async () => {
+  const page = { object: "list", data: [{ id: "cus_1" }], has_more: false };
+  server.reset(() => ({ status: 200, json: page }));
+  let settled = false;
+  const ids = await client()
+    .customers.list()
+    .then((first) => first.data.map((customer) => customer.id))
+    .catch(() => [])
+    .finally(() => {
+      settled = true;
+    });
+  assert.deepEqual(ids, ["cus_1"]);
+  assert.ok(settled);
+
+  const unused = client().customers.list();
+  assert.equal(Object.prototype.toString.call(unused), "[object StripeListResult]");
+  assert.equal(server.requests.length, 1, "an unused list sends nothing");
+  assert.equal((await Promise.resolve(unused)).data[0].id, "cus_1");
+
+  server.reset([{ status: 400, json: { error: { type: "invalid_request_error" } } }]);
+  const caught = await client().customers.list().catch((error) => error);
+  assert.equal(caught.type, "StripeInvalidRequestError");
+});
+
+test("a 2xx whose JSON is not an object is an API error, not the resource", async () => {
+  for (const body of ["null", "[1,2]", '"pi_1"', "42", "true"]) {
+    server.reset([{ status: 200, body }]);
+    await assert.rejects(client().paymentIntents.retrieve("pi_1"), (error) => {
+      assert.ok(error instanceof StripeAPIError, body);
+      assert.equal(error.statusCode, 200);
+      assert.equal(error.code, "unexpected_response");
+      assert.match(error.message, /not a JSON object/);
+      assert.match(error.requestId, /^req_fault_/);
+      return true;
+    });
+    assert.equal(server.requests.length, 1, "a 2xx is never retried");
+  }
+});
+
+test("a card error carries raw and the objects Stripe sent, redacted", async () => {
+  const secretKey = `sk_test_${"a1B2c3D4".repeat(4)}`;
+  const clientSecret = `pi_1_secret_${"g7H8".repeat(4)}`;
+  server.reset([
+    {
+      status: 402,
+      json: {
+        error: {
+          type: "card_error",
+          code: "card_declined",
+          decline_code: "insufficient_funds",
+          message: `Your card has insufficient funds. (${secretKey})`,
+          payment_intent: {
+            id: "pi_1",
+            object: "payment_intent",
+            amount: 2000,
+            client_secret: clientSecret,
+            metadata: { pasted: secretKey },
+            last_payment_error: { code: "card_declined" },
+          },
+          payment_method: { id: "pm_1", object: "payment_method", card: { last4: "0002" } },
+          setup_intent: { id: "seti_1", object: "setup_intent" },
+        },
+      },
+    },
+  ]);
+  const error = await client({ secretKey })
+    .paymentIntents.confirm("pi_1")
+    .then(() => assert.fail("expected a rejection"), (caught) => caught);
+  assert.ok(error instanceof StripeCardError);
+  assert.equal(error.decline_code, "insufficient_funds");
+  assert.equal(error.payment_intent.id, "pi_1");
+  assert.equal(error.payment_intent.amount, 2000);
+  assert.equal(error.payment_intent.last_payment_error.code, "card_declined");
+  assert.equal(error.payment_intent.client_secret, "pi_1_secret_…");
+  assert.equal(error.payment_method.card.last4, "0002");
+  assert.equal(error.setup_intent.id, "seti_1");
+  assert.equal(error.raw.type, "card_error");
+  assert.equal(error.raw.decline_code, "insufficient_funds");
+  assert.equal(error.raw.payment_intent.id, "pi_1");
+  for (const shown of [error.message, inspect(error, { depth: 10 }), JSON.stringify(error)]) {
+    assert.ok(!shown.includes(secretKey), shown);
+    assert.ok(!shown.includes(clientSecret), shown);
+  }
+
+  // The client's own errors have none of them.
+  server.reset([{ status: 502, body: "<html>bad gateway</html>" }]);
+  const own = await client({ maxNetworkRetries: 0 })
+    .paymentIntents.retrieve("pi_1")
+    .catch((caught) => caught);
+  assert.ok(own instanceof StripeAPIError);
+  assert.equal(own.raw, undefined);
+  assert.equal(own.payment_intent, undefined);
 });

@@ -70,3 +70,14 @@ test("CommonJS: an API base that would send the key unencrypted is refused at on
     ["http://127.0.0.1:12111/v1/customers/cus_1"],
   );
 });
+
+test("CommonJS: a misspelt option is a TypeError and nothing is sent", () => {
+  const sent = [];
+  const client = new StripeClient({ secretKey: "sk_test_123", fetch: fakeFetch(sent, 200, {}) });
+  assert.throws(
+    () => client.paymentIntents.create({ amount: 1 }, { idempotency_key: "k1" }),
+    (error) => error instanceof TypeError && /unknown option "idempotency_key"/.test(error.message),
+  );
+  assert.throws(() => new StripeClient({ secretKey: "sk_test_123", apibase: "x" }), TypeError);
+  assert.equal(sent.length, 0);
+});

@@ -265,11 +265,119 @@ export function keysSuite(api, style) {
   });
 
   test(`${style}: STRIPE_API_BASE must be an origin, plain http only to this machine`, () => {
-    for (const value of ["http://api.stripe.com", "https://api.stripe.com/v1", "nope"]) {
+    for (const value of [
+      "http://api.stripe.com",
+      "https://api.stripe.com/v1",
+      "nope",
+      // Resolved through the system resolver, which may ask public DNS.
+      "http://foo.localhost",
+      "http://stripe.localhost:8420",
+      "http://127.a.b.c",
+    ]) {
       const error = configRefusal({ STRIPE_SECRET_KEY: SK_TEST, STRIPE_API_BASE: value });
       assert.equal(error.code, "invalid_api_base", value);
       assert.equal(error.variable, "STRIPE_API_BASE");
     }
+    const shortened = configRefusal({ STRIPE_SECRET_KEY: SK_TEST, STRIPE_API_BASE: "http://127.1" });
+    assert.match(shortened.message, /four decimal numbers/);
+    assert.doesNotMatch(shortened.message, /other than this machine/);
+    for (const [value, origin] of [
+      ["HTTP://localhost:8420", "http://localhost:8420"],
+      ["http://[0:0:0:0:0:0:0:1]:12111/", "http://[::1]:12111"],
+      ["http://[::1]", "http://[::1]"],
+      ["http://127.0.0.2", "http://127.0.0.2"],
+    ]) {
+      const config = loadStripeConfig({ STRIPE_SECRET_KEY: SK_TEST, STRIPE_API_BASE: value });
+      assert.equal(config.apiBase, origin, value);
+      // What the core gives is what the runtime's URL parser makes of it.
+      assert.equal(new URL(value).origin, origin);
+    }
+  });
+
+  test(`${style}: the API client sends the key over plain http only to this machine`, () => {
+    const { StripeClient } = api;
+    for (const apiBase of ["http://foo.localhost", "http://a.b.localhost:12111"]) {
+      assert.throws(
+        () => new StripeClient({ secretKey: SK_TEST, apiBase }),
+        (error) => error.code === "invalid_api_base" && !error.message.includes(hidden(SK_TEST)),
+        apiBase,
+      );
+    }
+    for (const apiBase of ["http://localhost:12111", "HTTP://127.0.0.1", "http://[0:0:0:0:0:0:0:1]"]) {
+      new StripeClient({ secretKey: SK_TEST, apiBase });
+    }
+  });
+
+  test(`${style}: an API error that echoes an encoded key or client secret masks it`, async () => {
+    const echoed =
+      `No such value: ${SK_LIVE.replaceAll("_", "%5F")} ` +
+      `(${"pi_3Ab_secret_FAKEsecret9".replaceAll("_", "%5f")})`;
+    const answer = {
+      error: { type: "invalid_request_error", message: echoed, param: echoed },
+    };
+    const client = new api.StripeClient({
+      secretKey: SK_TEST,
+      maxNetworkRetries: 0,
+      fetch: async () =>
+        new Response(JSON.stringify(answer), {
+          status: 400,
+          headers: { "content-type": "application/json" },
+        }),
+    });
+    await assert.rejects(client.customers.retrieve("cus_TEST1"), (error) => {
+      for (const text of [error.message, error.param, JSON.stringify(error.raw)]) {
+        assert.ok(!text.includes(hidden(SK_LIVE).slice(-20)), text);
+        assert.ok(!text.includes("FAKEsecret9"), text);
+      }
+      assert.match(error.message, /sk%5Flive%5F…/);
+      return true;
+    });
+  });
+
+  test(`${style}: a misspelt option is refused, naming it and the valid ones`, () => {
+    const url =
+      "https://shop.test/done?payment_intent=pi_1&payment_intent_client_secret=pi_1_secret_FAKEabc" +
+      "&redirect_status=succeeded";
+    // The misspelt expectedId must not let another intent's return through.
+    assert.throws(
+      () => readReturnUrl(url, { expectedID: "pi_2" }),
+      (error) =>
+        error instanceof TypeError &&
+        error.message ===
+          'readReturnUrl: unknown option "expectedID"; the options are expectedId',
+    );
+    assert.throws(() => readReturnUrl(url, { expectedId: "pi_2" }), { code: "id_mismatch" });
+    assert.throws(
+      () => parseClientSecret("pi_1_secret_FAKEabc", { knd: "setup_intent" }),
+      (error) =>
+        error instanceof TypeError &&
+        /^parseClientSecret: unknown option "knd"; the options are kind$/.test(error.message),
+    );
+    assert.throws(
+      () => loadStripeConfig({ STRIPE_SECRET_KEY: SK_TEST }, { requird: ["webhookSecrets"] }),
+      (error) =>
+        error instanceof TypeError &&
+        /^loadStripeConfig: unknown option "requird"; the options are required$/.test(
+          error.message,
+        ),
+    );
+    const long = "x".repeat(100);
+    assert.throws(
+      () => parseClientSecret("pi_1_secret_FAKEabc", { [long]: 1 }),
+      (error) => error.message.includes(`"${"x".repeat(40)}"`) && !error.message.includes(long),
+    );
+    for (const fn of [
+      () => readReturnUrl(url, "pi_1"),
+      () => parseClientSecret("pi_1_secret_FAKEabc", "payment_intent"),
+      () => loadStripeConfig({ STRIPE_SECRET_KEY: SK_TEST }, 5),
+    ]) {
+      assert.throws(fn, (error) => error instanceof TypeError && /options must be an object/.test(error.message));
+    }
+    // No options at all, or null, is fine.
+    assert.equal(readReturnUrl(url, null).id, "pi_1");
+    assert.equal(readReturnUrl(url, undefined).id, "pi_1");
+    assert.equal(parseClientSecret("pi_1_secret_FAKEabc", null).id, "pi_1");
+    assert.equal(loadStripeConfig({ STRIPE_SECRET_KEY: SK_TEST }, null).secretKey, SK_TEST);
   });
 
   test(`${style}: the config never reveals a secret when printed or copied`, () => {
@@ -352,6 +460,31 @@ export function keysSuite(api, style) {
     assert.ok(out.includes(`kept: ${PK_TEST} pi_3Ab cus_1 disk_test_results ✓`));
     assert.equal(redact(out), out);
     assert.throws(() => redact({ key: SK_TEST }), TypeError);
+  });
+
+  test(`${style}: redact catches percent-encoded underscores and a key cut by a space`, () => {
+    const encode = (value) => value.replaceAll("_", "%5F");
+    for (const key of [SK_LIVE, RK_TEST, WHSEC_A]) {
+      for (const encoded of [
+        encode(key),
+        encode(key).replaceAll("%5F", "%5f"),
+        key.replace("_", "%5f"),
+      ]) {
+        const out = redact(`callback?key=${encoded}&x=1`);
+        assert.ok(!out.includes(hidden(key).slice(-20)), out);
+        assert.ok(out.endsWith(`…${key.slice(-4)}&x=1`), out);
+      }
+    }
+    const secret = "pi_3Ab_secret_FAKEsecret1";
+    for (const encoded of [encode(secret), secret.replace("_secret_", "%5fsecret%5F")]) {
+      const text = `?payment_intent_client_secret=${encoded}&redirect_status=succeeded`;
+      assert.equal(redact(text), text.replace("FAKEsecret1", "…"));
+    }
+    const [head, tail] = [SK_TEST.slice(0, 20), SK_TEST.slice(20)];
+    for (const space of [" ", "+", "%20"]) {
+      const out = redact(`key=${head}${space}${tail} end`);
+      assert.equal(out, "key=sk_test_… end", space);
+    }
   });
 
   // Client secrets: the rows of case C12.
@@ -515,6 +648,27 @@ export function keysSuite(api, style) {
     const error = secretRefusal(() => readReturnUrl(returnQuery, { expectedId: "pi_MINE" }));
     assert.equal(error.code, "id_mismatch");
     assert.throws(() => readReturnUrl(42), TypeError);
+  });
+
+  test(`${style}: a bad id to check against is named, not taken for the client secret`, () => {
+    for (const [expectedId, code, start] of [
+      ["", "missing", /^expectedId is empty;/],
+      ["PI_TEST123", "malformed", /^expectedId is not the id of a PaymentIntent/],
+      ["pi_TEST123_secret_FAKEabc", "secret_not_id", /^expectedId is the client secret/],
+    ]) {
+      const error = secretRefusal(() => readReturnUrl(returnQuery, { expectedId }));
+      assert.equal(error.code, code, expectedId);
+      assert.match(error.message, start);
+      assert.doesNotMatch(error.message, /client secret is empty|not a client secret/);
+    }
+    const secret = "pi_TEST123_secret_FAKEabc";
+    for (const intent of ["PI_TEST123", { id: "PI_TEST123" }]) {
+      const error = secretRefusal(() => assertClientSecretFor(secret, intent));
+      assert.equal(error.code, "malformed");
+      assert.match(error.message, /^the intent's id is not the id of a PaymentIntent/);
+    }
+    const error = secretRefusal(() => parseIntentId("PI_TEST123"));
+    assert.match(error.message, /^value is not the id of a PaymentIntent/);
   });
 
   test(`${style}: every documented error code is produced by some input`, () => {
