@@ -8,25 +8,22 @@
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import Stripe from "stripe";
 
 import { LOCALSTRIPE_KEY } from "../scripts/localstripe.mjs";
-import { freePort, startService } from "../scripts/service.mjs";
+import { freePort } from "../scripts/service.mjs";
+import { startStripeMock } from "../scripts/stripe-mock.mjs";
 import { startWorker } from "../scripts/worker.mjs";
 
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
 const ADMIN_TOKEN = `admin-${randomBytes(24).toString("hex")}`;
-const STRIPE_MOCK_PORT = 12113;
 const SHOP_ORIGIN = "https://shop.example";
-const STRIPE_MOCK =
-  process.env.STRIPE_MOCK_BIN ?? join(homedir(), "go/bin/stripe-mock");
 
 describe("payment server on stripe-mock", () => {
   let stripeMock;
@@ -34,23 +31,15 @@ describe("payment server on stripe-mock", () => {
   let scratch;
 
   before(async () => {
-    assert.ok(
-      existsSync(STRIPE_MOCK),
-      `${STRIPE_MOCK} is missing; run scripts/setup.sh`,
-    );
     scratch = await mkdtemp(join(tmpdir(), "stripe-edge-worker-mock-"));
-    stripeMock = await startService({
-      name: "stripe-mock",
-      command: STRIPE_MOCK,
-      args: ["-http-port", String(STRIPE_MOCK_PORT), "-https-port", "12114"],
-      readyUrl: `http://127.0.0.1:${STRIPE_MOCK_PORT}/v1/customers`,
-    });
+    // Its own ports, so the API client's tests can hold the default ones.
+    stripeMock = await startStripeMock({ httpPort: 12113, httpsPort: 12114 });
     worker = await startWorker({
       port: await freePort(),
       webhookSecret: WEBHOOK_SECRET,
       stripeSecretKey: LOCALSTRIPE_KEY,
       adminToken: ADMIN_TOKEN,
-      stripeApiBase: `http://127.0.0.1:${STRIPE_MOCK_PORT}`,
+      stripeApiBase: stripeMock.url,
       frontendOrigins: `${SHOP_ORIGIN},http://localhost:3000`,
       persistDir: join(scratch, "state"),
     });
