@@ -101,6 +101,7 @@ js-test: pkg worker nextjs
 	tsc -p tests/types/stripe-node/tsconfig.stripe-node.json
 	tsc -p tests/pkg/types
 	tsc -p tests/pkg/types/tsconfig.node10.json
+	tsc -p tests/pkg/types/tsconfig.node16.json
 	cd examples/nextjs && npm test && npm run typecheck
 	node --test $(JS_TESTS)
 

@@ -11,7 +11,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { edgeImportSize, kib } from "./package-size.mjs";
@@ -35,24 +35,32 @@ const variants = [
     dir: pkg,
     features: "wasm,wasm-keys,wasm-api",
     modules: ["api.mjs", "keys.mjs", "models.mjs", "client.mjs"],
-    types: [
-      "keys.d.ts",
-      "models.d.ts",
-      "thin.d.ts",
-      "webhook.d.ts",
-      "client.d.ts",
-    ],
+    types: ["keys.d.ts", "thin.d.ts", "webhook.d.ts", "client.d.ts"],
   },
   {
     name: "stripe-edge/webhook",
     dir: join(pkg, "webhook"),
     features: "wasm",
     modules: ["api.mjs", "models.mjs"],
-    types: ["models.d.ts", "thin.d.ts", "webhook.d.ts"],
+    types: ["thin.d.ts", "webhook.d.ts"],
   },
 ];
 
 rmSync(pkg, { recursive: true, force: true });
+
+// The generated models are most of the declarations, so both variants share one copy.
+// It is a .d.cts because under `moduleResolution: node16` a CommonJS declaration file
+// may not import an ES module's declarations (TS1479, TS1541), while an ES module may
+// import a CommonJS one; so index.d.ts and index.d.cts can both refer to it.
+const models = readFileSync(join(templates, "types", "models.d.ts"), "utf8");
+const modelNames = [
+  ...models.matchAll(
+    /^export (?:declare )?(?:interface|type|const|function|class|enum) (\w+)/gm,
+  ),
+].map((match) => match[1]);
+mkdirSync(join(pkg, "dist"), { recursive: true });
+writeFileSync(join(pkg, "dist", "models.d.cts"), models);
+
 const sizes = [];
 for (const variant of variants) sizes.push(await buildVariant(variant));
 
@@ -107,11 +115,21 @@ async function buildVariant({ name, dir, features, modules, types }) {
     `// The exports of ${name}, written by scripts/build-pkg.mjs.\n${surface}\n`,
   );
 
-  // One declaration file, so ESM and CommonJS consumers see the same types without
-  // cross-format re-exports.
-  const declarations = types
+  // One declaration file per format with the same text, so ESM and CommonJS
+  // consumers see the same types; the hand-written declarations name models
+  // unqualified, so the ones they use are imported.
+  const handWritten = types
     .map((file) => readFileSync(join(templates, "types", file), "utf8"))
     .join("\n");
+  const used = modelNames.filter((name) =>
+    new RegExp(`\\b${name}\\b`).test(handWritten),
+  );
+  const toModels =
+    relative(dist, join(pkg, "dist")).split(sep).join("/") || ".";
+  const specifier = `${toModels}/models.cjs`;
+  const declarations =
+    `import type { ${used.join(", ")} } from "${specifier}";\n` +
+    `export * from "${specifier}";\n\n${handWritten}`;
   writeFileSync(join(dist, "index.d.ts"), declarations);
   writeFileSync(join(dist, "index.d.cts"), declarations);
 
