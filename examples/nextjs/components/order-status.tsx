@@ -125,6 +125,8 @@ export function ReturnStatus({
           </p>
         </section>
       );
+    case "subscription":
+      return <SubscriptionPaymentStatus payment={state.payment} />;
     case "error":
       return (
         <section data-state="error">
@@ -132,6 +134,45 @@ export function ReturnStatus({
           <p role="alert">{state.message}</p>
           <p>
             <a href="/orders">See your orders</a>
+          </p>
+        </section>
+      );
+  }
+}
+
+function SubscriptionPaymentStatus({
+  payment,
+}: {
+  payment: Extract<ReturnState, { kind: "subscription" }>["payment"];
+}) {
+  switch (payment) {
+    case "succeeded":
+      return (
+        <section data-state="succeeded">
+          <h1>Thank you!</h1>
+          <p role="status">
+            Your first payment is made: your subscription is active.
+          </p>
+        </section>
+      );
+    case "processing":
+      return (
+        <section data-state="loading">
+          <h1>Confirming your payment…</h1>
+          <p role="status">
+            Your payment is being processed; your subscription starts once it is
+            paid.
+          </p>
+        </section>
+      );
+    case "failed":
+      return (
+        <section data-state="declined">
+          <h1>Payment not completed</h1>
+          <p role="alert">{messageFor("declined").message}</p>
+          <p>
+            Your subscription is not active yet.{" "}
+            <a href="/subscribe">Back to subscribing</a>
           </p>
         </section>
       );

@@ -18,9 +18,13 @@ import {
 } from "@/lib/buyer-messages";
 import { formatAmount } from "@/lib/format";
 
-/** What the server answered when the payment was started. */
+/**
+ * What the server answered when the payment was started: for an order, or for
+ * the first invoice of a subscription.
+ */
 export interface PaymentToPay {
-  order_id: string;
+  order_id?: string;
+  subscription_id?: string;
   payment_intent_id: string;
   client_secret: string;
   amount: number;
@@ -59,8 +63,12 @@ export function PaymentForm({
 }
 
 /** Where Stripe sends the buyer back; it adds the PaymentIntent's parameters. */
-export function returnUrl(orderId: string): string {
-  return `${window.location.origin}/return?order=${encodeURIComponent(orderId)}`;
+export function returnUrl(payment: PaymentToPay): string {
+  const paid: Record<string, string> =
+    payment.order_id !== undefined
+      ? { order: payment.order_id }
+      : { subscription: payment.subscription_id ?? "" };
+  return `${window.location.origin}/return?${new URLSearchParams(paid)}`;
 }
 
 function ElementsPayment({
@@ -100,7 +108,7 @@ export function PaymentElementForm({ payment }: { payment: PaymentToPay }) {
     try {
       const { error } = await stripe.confirmPayment({
         elements,
-        confirmParams: { return_url: returnUrl(payment.order_id) },
+        confirmParams: { return_url: returnUrl(payment) },
       });
       // Only reached on an error: on success Stripe.js has left the page.
       setProblem(buyerMessage(error));
@@ -282,7 +290,7 @@ export function LocalCardForm({
         redirect_status:
           status === "succeeded" || status === "processing" ? status : "failed",
       });
-      onDone(`${returnUrl(payment.order_id)}&${params}`);
+      onDone(`${returnUrl(payment)}&${params}`);
     } catch {
       setProblem(messageFor("network"));
     } finally {

@@ -14,6 +14,11 @@ export type ReturnState =
     }
   | { kind: "succeeded"; orderId: string; amount: number; currency: string }
   | { kind: "declined"; orderId: string; message: string }
+  /**
+   * The first invoice of a subscription, by its PaymentIntent's status as
+   * Stripe reports it. No order, so nothing to poll and no cart to empty.
+   */
+  | { kind: "subscription"; payment: "succeeded" | "processing" | "failed" }
   | { kind: "error"; message: string };
 
 export interface OrderView {

@@ -59,10 +59,13 @@ export function Checkout({
 
   async function startPayment(event: FormEvent) {
     event.preventDefault();
-    const started = await post<PaymentToPay>("/api/payment-intents", {
-      items: cart.items,
-      email,
-    });
+    const started = await post<PaymentToPay & { order_id: string }>(
+      "/api/payment-intents",
+      {
+        items: cart.items,
+        email,
+      },
+    );
     if (started) {
       // The return page empties the cart once this order is paid.
       noteCartOrder(started.order_id);

@@ -20,9 +20,10 @@ type SearchParams = Record<string, string | string[] | undefined>;
 /**
  * Where Stripe (or the local card form) sends the buyer after paying, with
  * `payment_intent`, `payment_intent_client_secret` and `redirect_status` on
- * the URL. Nothing on the URL is trusted: the package checks that the client
- * secret belongs to the PaymentIntent named beside it and to this order, and
- * the status shown is the server's, not `redirect_status`.
+ * the URL, and `order` or (for a subscription's first invoice) `subscription`.
+ * Nothing on the URL is trusted: the package checks that the client secret
+ * belongs to the PaymentIntent named beside it and to this order, and the
+ * status shown is the server's, not `redirect_status`.
  */
 export default async function ReturnPage({
   searchParams,
@@ -44,6 +45,9 @@ async function checkReturn(
     typeof params.payment_intent_client_secret === "string"
       ? params.payment_intent_client_secret
       : "";
+  if (typeof params.subscription === "string" && !("order" in params)) {
+    return checkSubscriptionReturn(params, params.subscription, backend);
+  }
   if (!/^ord_\w+$/.test(orderId)) return invalid("no_order");
 
   try {
@@ -81,6 +85,52 @@ async function checkReturn(
       return state;
     }
     return stateOf(order);
+  } catch (thrown) {
+    if (thrown instanceof ClientSecretError) return invalid(thrown.code);
+    const error = asBackendError(thrown);
+    if (error instanceof BackendError) {
+      console.log(`shop return page status=${error.status}`);
+      return { kind: "error", message: messageFor("unavailable").message };
+    }
+    throw error;
+  }
+}
+
+/**
+ * The first invoice of a subscription: there is no order to check the
+ * PaymentIntent against, so the whole client secret must be that intent's
+ * own, which only the shop's server (holding the secret key) can tell.
+ */
+async function checkSubscriptionReturn(
+  params: SearchParams,
+  subscriptionId: string,
+  backend: PaymentsBackend,
+): Promise<ReturnState> {
+  if (!/^sub_\w+$/.test(subscriptionId)) return invalid("no_subscription");
+  const intentId =
+    typeof params.payment_intent === "string" ? params.payment_intent : "";
+  const secret =
+    typeof params.payment_intent_client_secret === "string"
+      ? params.payment_intent_client_secret
+      : "";
+  try {
+    readReturnUrl(params, { expectedId: intentId });
+    if (backend.kind !== "direct") {
+      // The Worker reports orders only (see the README's Limitations).
+      return { kind: "error", message: messageFor("unavailable").message };
+    }
+    const intent = await backend.paymentState(intentId);
+    if (!sameSecret(secret, intent.client_secret)) {
+      return invalid("secret_mismatch");
+    }
+    switch (intent.status) {
+      case "succeeded":
+        return { kind: "subscription", payment: "succeeded" };
+      case "processing":
+        return { kind: "subscription", payment: "processing" };
+      default:
+        return { kind: "subscription", payment: "failed" };
+    }
   } catch (thrown) {
     if (thrown instanceof ClientSecretError) return invalid(thrown.code);
     const error = asBackendError(thrown);

@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 
+import { Unavailable } from "@/components/unavailable";
 import { findProduct, products } from "@/lib/catalog";
 import { formatAmount } from "@/lib/format";
+import { paymentsBackend } from "@/lib/payments";
 
 import { SubscribeForm } from "./subscribe-form";
 
 export const metadata: Metadata = { title: "Subscribe" };
+// Keys are read when the page is served, never baked in at build time.
+export const dynamic = "force-dynamic";
 
 export default async function SubscribePage({
   searchParams,
@@ -19,6 +23,10 @@ export default async function SubscribePage({
   if (!chosen || chosen.kind !== "recurring") {
     return <p>No subscription is on sale.</p>;
   }
+  const backend = paymentsBackend();
+  if (!backend.ok) return <Unavailable />;
+  const { publishableKey } = backend.config.stripe;
+  if (publishableKey === null) return <Unavailable />;
   return (
     <section>
       <h1>Subscribe: {chosen.name}</h1>
@@ -26,7 +34,13 @@ export default async function SubscribePage({
         {chosen.description} {formatAmount(chosen.unit_amount, chosen.currency)}{" "}
         per {chosen.interval}.
       </p>
-      <SubscribeForm sku={chosen.sku} />
+      <SubscribeForm
+        sku={chosen.sku}
+        amount={chosen.unit_amount}
+        currency={chosen.currency}
+        publishableKey={publishableKey}
+        stripeJsMockUrl={backend.config.stripeJsMockUrl}
+      />
     </section>
   );
 }
