@@ -484,6 +484,64 @@ describe("payment server on localstripe", () => {
     await assertError(refund, 400, "invalid_request");
   });
 
+  test("POST /payments/:id/status answers only for the intent's whole client secret", async () => {
+    const order = await createOrder([{ sku: "mug", quantity: 1 }]);
+    const intentId = order.payment_intent_id;
+    const status = (id, body) => call("POST", `/payments/${id}/status`, body);
+
+    const before = await status(intentId, {
+      client_secret: order.client_secret,
+    });
+    assert.equal(before.status, 200);
+    assert.deepEqual(await before.json(), {
+      id: intentId,
+      status: "requires_payment_method",
+      amount: 1200,
+      currency: "usd",
+      order_id: order.order_id,
+    });
+
+    // Read from Stripe at the time of asking, and recorded in D1 as seen.
+    await payOnLocalstripe(localstripe, intentId);
+    const after = await status(intentId, {
+      client_secret: order.client_secret,
+    });
+    assert.equal((await after.json()).status, "succeeded");
+    assert.deepEqual(
+      await worker.queryD1(
+        `SELECT status FROM payments WHERE id = '${intentId}'`,
+      ),
+      [{ status: "succeeded" }],
+    );
+
+    const other = await createOrder([{ sku: "mug", quantity: 1 }]);
+    const random = order.client_secret.split("_secret_")[1];
+    const flipped = `${random.slice(0, -1)}${random.endsWith("a") ? "b" : "a"}`;
+    for (const [label, id, secret] of [
+      ["random part changed", intentId, `${intentId}_secret_${flipped}`],
+      ["another intent's secret", intentId, other.client_secret],
+      ["not a client secret", intentId, intentId],
+      ["empty", intentId, ""],
+      ["no such intent", "pi_Missing1", `pi_Missing1_secret_${random}`],
+      ["not an intent id", "ord_x", order.client_secret],
+    ]) {
+      const refused = await status(id, { client_secret: secret });
+      assert.equal(refused.status, 404, label);
+      const body = await refused.json();
+      assert.equal(body.error.code, "not_found", label);
+      assert.ok(!JSON.stringify(body).includes("succeeded"), label);
+    }
+    await assertError(await status(intentId, {}), 400, "invalid_request");
+    await assertError(
+      await status(intentId, { client_secret: order.client_secret, x: 1 }),
+      400,
+      "invalid_request",
+    );
+    const get = await fetch(`${worker.url}/payments/${intentId}/status`);
+    assert.equal(get.headers.get("allow"), "POST");
+    await assertError(get, 405, "method_not_allowed");
+  });
+
   test("CORS answers configured origins only", async () => {
     const preflight = (origin) =>
       fetch(`${worker.url}/payment-intents`, {

@@ -19,6 +19,10 @@
 //!   `{subscription_id,status,client_secret?}`.
 //! - `GET /orders/:id`, `GET /orders?customer_id=…&limit=…`, `GET /payments/:id`:
 //!   from D1, re-read from Stripe when in flight and stale.
+//! - `POST /payments/:id/status` `{client_secret}` → `{id,status,amount,
+//!   currency,order_id}`, read from Stripe now, only for the caller holding
+//!   that PaymentIntent's client secret (an order's or a subscription
+//!   invoice's); 404 otherwise.
 //! - Server-to-server, with `Authorization: Bearer <ADMIN_TOKEN>`: `POST /refunds`
 //!   `{payment_intent_id,amount?}`, `POST /admin/reconcile`
 //!   `{pending_older_than_secs?}` and `POST /billing-portal-sessions`
@@ -152,7 +156,11 @@ async fn shop_route(
     let allow = match segments {
         ["catalog"] | ["orders", _] | ["payments", _] => "GET",
         ["orders"] => "GET",
-        ["customers"] | ["payment-intents"] | ["checkout-sessions"] | ["subscriptions"] => "POST",
+        ["customers"]
+        | ["payment-intents"]
+        | ["checkout-sessions"]
+        | ["subscriptions"]
+        | ["payments", _, "status"] => "POST",
         _ => return Reply::error(404, "not_found", "no such route"),
     };
     if *method == Method::Options {
@@ -170,6 +178,7 @@ async fn shop_route(
         ["orders"] => routes::list_orders(req, &db).await,
         ["orders", id] => routes::get_order(env, &db, id, now).await,
         ["payments", id] => routes::get_payment(env, &db, id, now).await,
+        ["payments", id, "status"] => routes::payment_status(req, env, &db, id, now).await,
         ["customers"] => routes::create_customer(req, env, &db, now).await,
         ["payment-intents"] => routes::create_payment_intent(req, env, &db, now).await,
         ["checkout-sessions"] => routes::create_checkout_session(req, env, &db, origins, now).await,

@@ -13,6 +13,8 @@ use crate::processing::{
 };
 use crate::stripe::{param, path, Stripe, StripeError};
 use stripe_edge::api::ApiErrorKind;
+use stripe_edge::client_secret::check_client_secret_for;
+use subtle::ConstantTimeEq;
 
 /// An order or payment still in flight is re-read from Stripe on GET when its
 /// record is older than this.
@@ -753,7 +755,7 @@ pub async fn get_order(env: &Env, db: &D1Database, id: &str, now: i64) -> Reply 
     let order = match order.payment_intent_id.as_deref() {
         Some(intent_id) if in_flight && order.refreshed_at < now - STALE_AFTER_SECS => {
             match refresh_payment(env, db, intent_id, Some(id), now).await {
-                Ok(()) => match stored_order(db, id).await {
+                Ok(_) => match stored_order(db, id).await {
                     Ok(Some(fresh)) => fresh,
                     _ => order,
                 },
@@ -853,7 +855,7 @@ pub async fn get_payment(env: &Env, db: &D1Database, id: &str, now: i64) -> Repl
     let final_status = matches!(payment.status.as_str(), "succeeded" | "canceled");
     let payment = if !final_status && payment.updated < now - STALE_AFTER_SECS {
         match refresh_payment(env, db, id, payment.order_id.as_deref(), now).await {
-            Ok(()) => match first::<PaymentRow>(db, PAYMENT_SQL, &[Param::Text(id)]).await {
+            Ok(_) => match first::<PaymentRow>(db, PAYMENT_SQL, &[Param::Text(id)]).await {
                 Ok(Some(fresh)) => fresh,
                 _ => payment,
             },
@@ -872,7 +874,7 @@ pub async fn refresh_payment(
     intent_id: &str,
     order_id: Option<&str>,
     now: i64,
-) -> Result<(), Reply> {
+) -> Result<PaymentIntent, Reply> {
     let stripe = Stripe::from_env(env)?;
     let intent_path = path("/v1/payment_intents/{}", &[intent_id])?;
     let intent_json = stripe.get(&intent_path, &[]).await.map_err(|e| e.reply())?;
@@ -897,7 +899,70 @@ pub async fn refresh_payment(
         );
     }
     db.batch(statements).await.map_err(storage_failure)?;
-    Ok(())
+    Ok(intent)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaymentStatusQuery {
+    client_secret: String,
+}
+
+/// The one answer for a PaymentIntent the caller cannot prove it holds: the
+/// same whether the id is unknown or the secret is wrong, so the route tells
+/// nothing to someone guessing.
+fn no_such_payment() -> Reply {
+    Reply::error(404, "not_found", "no such payment for this client secret")
+}
+
+/// `POST /payments/:id/status` `{client_secret}`: the PaymentIntent's status,
+/// read from Stripe now, for whoever holds its client secret (the buyer on
+/// the return page). Any PaymentIntent of the account, an order's or a
+/// subscription invoice's. POST keeps the secret out of URLs and access logs.
+pub async fn payment_status(
+    req: &mut Request,
+    env: &Env,
+    db: &D1Database,
+    id: &str,
+    now: i64,
+) -> Reply {
+    let query: PaymentStatusQuery = match read_json(req).await {
+        Ok(query) => query,
+        Err(reply) => return reply,
+    };
+    // The shape check first, so a malformed secret or one of another intent
+    // costs no call to Stripe.
+    if !is_token(id, "pi_", 255) || check_client_secret_for(&query.client_secret, id).is_err() {
+        return no_such_payment();
+    }
+    let order_id = match first::<PaymentRow>(db, PAYMENT_SQL, &[Param::Text(id)]).await {
+        Ok(row) => row.and_then(|row| row.order_id),
+        Err(error) => return storage_failure(error),
+    };
+    let intent = match refresh_payment(env, db, id, order_id.as_deref(), now).await {
+        Ok(intent) => intent,
+        Err(reply) if reply.status == 404 => return no_such_payment(),
+        Err(reply) => return reply,
+    };
+    let actual = intent.client_secret.as_deref().unwrap_or("");
+    // Digests first, so the comparison takes the same time whatever the
+    // lengths; the secret itself is never stored or logged.
+    let same: bool = Sha256::digest(query.client_secret.as_bytes())
+        .ct_eq(&Sha256::digest(actual.as_bytes()))
+        .into();
+    if actual.is_empty() || !same {
+        return no_such_payment();
+    }
+    Reply::json(
+        200,
+        json!({
+            "id": intent.id,
+            "status": intent.status,
+            "amount": intent.amount,
+            "currency": intent.currency,
+            "order_id": order_id,
+        }),
+    )
 }
 
 #[derive(Deserialize)]
