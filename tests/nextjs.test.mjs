@@ -730,6 +730,44 @@ describe("shop routes, worker mode, with a customer cookie the Worker no longer 
     );
   });
 
+  test("the return page shows a subscription's payment only for its whole client secret", async () => {
+    const started = await postAs("cus_gone", shop.url, "/api/subscriptions", {
+      sku: "membership",
+      email: "return@example.com",
+    });
+    assert.equal(started.status, 201, await peek(started));
+    const { subscription_id, client_secret } = await started.json();
+    const [intentId, random] = client_secret.split("_secret_");
+    const returnPage = async (secret) => {
+      const url = new URL("/return", shop.url);
+      url.search = new URLSearchParams({
+        subscription: subscription_id,
+        payment_intent: intentId,
+        payment_intent_client_secret: secret,
+        redirect_status: "succeeded",
+      }).toString();
+      const response = await fetch(url);
+      assert.equal(response.status, 200);
+      return response.text();
+    };
+
+    workerApi.requests.length = 0;
+    assert.match(await returnPage(client_secret), /subscription is active/);
+    // The Worker was asked with the secret in the body, not in a URL.
+    assert.deepEqual(workerApi.requests, [
+      {
+        path: `/payments/${intentId}/status`,
+        body: { client_secret },
+      },
+    ]);
+
+    const flipped = random.endsWith("0") ? "1" : "0";
+    const tampered = `${intentId}_secret_${random.slice(0, -1)}${flipped}`;
+    const refused = await returnPage(tampered);
+    assert.match(refused, /This payment link is not valid/);
+    assert.doesNotMatch(refused, /subscription is active/);
+  });
+
   test("SHOP_ORIGINS decides which origins are the shop's", async () => {
     const attempt = (origin, forwardedHost) => {
       const headers = { "content-type": "application/json", origin };
@@ -904,6 +942,7 @@ async function startFakeStripe() {
  */
 async function startFakeWorker() {
   const customers = new Set();
+  const intents = new Map();
   let serial = 0;
   const nextId = (prefix) =>
     `${prefix}_fake${(serial += 1).toString().padStart(6, "0")}`;
@@ -947,9 +986,34 @@ async function startFakeWorker() {
     }
     if (request.method === "POST" && path === "/subscriptions") {
       if (!customers.has(body.customer_id)) return stripeMissing();
+      // The first invoice's PaymentIntent, as if the buyer then paid it.
+      const intentId = nextId("pi");
+      const clientSecret = `${intentId}_secret_${randomBytes(12).toString("hex")}`;
+      intents.set(intentId, { clientSecret, status: "succeeded" });
       return answer(201, {
         subscription_id: nextId("sub"),
         status: "incomplete",
+        client_secret: clientSecret,
+      });
+    }
+    const statusPath = /^\/payments\/([^/]+)\/status$/.exec(path);
+    if (request.method === "POST" && statusPath) {
+      // The Worker answers only for the whole secret, 404 alike otherwise.
+      const intent = intents.get(statusPath[1]);
+      if (!intent || intent.clientSecret !== body.client_secret) {
+        return answer(404, {
+          error: {
+            code: "not_found",
+            message: "no such payment for this client secret",
+          },
+        });
+      }
+      return answer(200, {
+        id: statusPath[1],
+        status: intent.status,
+        amount: 900,
+        currency: "eur",
+        order_id: null,
       });
     }
     return answer(404, {

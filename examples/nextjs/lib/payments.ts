@@ -55,8 +55,15 @@ export interface PaymentsBackend {
     tokenId: string,
     clientSecret: string,
   ): Promise<PaymentState>;
-  /** The PaymentIntent's current state, for the return page. */
-  paymentState(paymentIntentId: string): Promise<PaymentState>;
+  /**
+   * The PaymentIntent's current state, for the return page, but only when
+   * `clientSecret` is its own, compared whole (the random part too); null
+   * when it is not or when there is no such PaymentIntent.
+   */
+  checkedPayment(
+    paymentIntentId: string,
+    clientSecret: string,
+  ): Promise<PaymentState | null>;
   order(orderId: string): Promise<Order | undefined>;
   orders(customerId: string): Promise<Order[]>;
   /** A hosted Checkout Session for the cart; resolves to its URL. */

@@ -5,20 +5,24 @@ import type { PaymentState } from "@/lib/payments";
 
 vi.mock("server-only", () => ({}));
 
-// The direct backend as the return page sees it: one PaymentIntent, the
-// first invoice's, with its real client secret and the status under test.
+// A backend as the return page sees it: one PaymentIntent, the first
+// invoice's, with its real client secret and the status under test. Like the
+// real ones, it answers only for the whole secret (the Worker does so with
+// 404, which its backend turns into null).
 const intent: PaymentState = {
   id: "pi_test1",
   status: "succeeded",
   client_secret: "pi_test1_secret_abc",
   requires_action: false,
 };
-const paymentState = vi.fn(async () => intent);
+const checkedPayment = vi.fn(async (id: string, secret: string) =>
+  id === intent.id && secret === intent.client_secret ? intent : null,
+);
 const order = vi.fn(async () => undefined);
 vi.mock("@/lib/payments", () => ({
   paymentsBackend: () => ({
     ok: true,
-    backend: { kind: "direct", paymentState, order },
+    backend: { kind: "worker", checkedPayment, order },
     config: {},
   }),
 }));
@@ -39,7 +43,7 @@ const fromStripe = (secret: string, intentId = "pi_test1") => ({
 let log: ReturnType<typeof vi.spyOn>;
 
 beforeEach(() => {
-  paymentState.mockClear();
+  checkedPayment.mockClear();
   order.mockClear();
   log = vi.spyOn(console, "log").mockImplementation(() => {});
   window.localStorage.clear();
@@ -62,7 +66,10 @@ describe("the return page for a subscription's first payment", () => {
     expect(screen.getByRole("status").textContent).toMatch(
       /subscription is active/,
     );
-    expect(paymentState).toHaveBeenCalledWith("pi_test1");
+    expect(checkedPayment).toHaveBeenCalledWith(
+      "pi_test1",
+      "pi_test1_secret_abc",
+    );
     expect(order).not.toHaveBeenCalled();
     // A subscription is not bought from the cart.
     expect(window.localStorage.getItem("shop-cart")).not.toBeNull();
@@ -85,7 +92,7 @@ describe("the return page for a subscription's first payment", () => {
       "We could not show this payment",
     );
     expect(screen.getByRole("alert").textContent).toMatch(/not valid/);
-    // Refused for the secret, after asking Stripe for the intent's own.
+    // Refused for the secret, after the backend compared it with the intent's own.
     expect(log).toHaveBeenCalledWith(
       "shop return refused reason=secret_mismatch",
     );
@@ -97,6 +104,6 @@ describe("the return page for a subscription's first payment", () => {
     expect(screen.getByRole("alert").textContent).toMatch(/not valid/);
     // The package refuses it before Stripe is asked.
     expect(log).toHaveBeenCalledWith("shop return refused reason=id_mismatch");
-    expect(paymentState).not.toHaveBeenCalled();
+    expect(checkedPayment).not.toHaveBeenCalled();
   });
 });

@@ -7,7 +7,6 @@ import { asBackendError, BackendError } from "@/lib/backend-error";
 import { messageFor } from "@/lib/buyer-messages";
 import { paymentsBackend, type PaymentsBackend } from "@/lib/payments";
 import { stateOf, type ReturnState } from "@/lib/return-state";
-import { sameSecret } from "@/lib/stripe-client";
 
 export const metadata: Metadata = { title: "Your payment" };
 export const dynamic = "force-dynamic";
@@ -55,36 +54,33 @@ async function checkReturn(
     if (!order) return invalid("unknown_order");
     // The secret must be well formed, of a PaymentIntent, and of this order's.
     readReturnUrl(params, { expectedId: order.payment_intent_id });
-
-    if (backend.kind === "direct") {
-      // The id check above cannot see the secret's random part; the direct
-      // mode holds the real secret and compares the whole value.
-      const intent = await backend.paymentState(order.payment_intent_id);
-      if (!sameSecret(secret, intent.client_secret)) {
-        return invalid("secret_mismatch");
-      }
-      if (
-        intent.status === "requires_payment_method" &&
-        order.status !== "paid"
-      ) {
-        return {
-          kind: "declined",
-          orderId,
-          message: messageFor("declined").message,
-        };
-      }
-      const state = stateOf(order);
-      if (
-        state.kind === "loading" &&
-        (intent.status === "succeeded" || intent.status === "processing")
-      ) {
-        // Stripe has the payment; only the webhook that marks the order
-        // paid is still on its way. The page empties the cart already.
-        return { ...state, processing: true };
-      }
-      return state;
+    // That check cannot see the secret's random part; the backend, which
+    // holds the secret key, compares the whole value.
+    const intent = await backend.checkedPayment(
+      order.payment_intent_id,
+      secret,
+    );
+    if (intent === null) return invalid("secret_mismatch");
+    if (
+      intent.status === "requires_payment_method" &&
+      order.status !== "paid"
+    ) {
+      return {
+        kind: "declined",
+        orderId,
+        message: messageFor("declined").message,
+      };
     }
-    return stateOf(order);
+    const state = stateOf(order);
+    if (
+      state.kind === "loading" &&
+      (intent.status === "succeeded" || intent.status === "processing")
+    ) {
+      // Stripe has the payment; only the webhook that marks the order
+      // paid is still on its way. The page empties the cart already.
+      return { ...state, processing: true };
+    }
+    return state;
   } catch (thrown) {
     if (thrown instanceof ClientSecretError) return invalid(thrown.code);
     const error = asBackendError(thrown);
@@ -99,7 +95,7 @@ async function checkReturn(
 /**
  * The first invoice of a subscription: there is no order to check the
  * PaymentIntent against, so the whole client secret must be that intent's
- * own, which only the shop's server (holding the secret key) can tell.
+ * own, which only the backend holding the secret key can tell.
  */
 async function checkSubscriptionReturn(
   params: SearchParams,
@@ -115,14 +111,8 @@ async function checkSubscriptionReturn(
       : "";
   try {
     readReturnUrl(params, { expectedId: intentId });
-    if (backend.kind !== "direct") {
-      // The Worker reports orders only (see the README's Limitations).
-      return { kind: "error", message: messageFor("unavailable").message };
-    }
-    const intent = await backend.paymentState(intentId);
-    if (!sameSecret(secret, intent.client_secret)) {
-      return invalid("secret_mismatch");
-    }
+    const intent = await backend.checkedPayment(intentId, secret);
+    if (intent === null) return invalid("secret_mismatch");
     switch (intent.status) {
       case "succeeded":
         return { kind: "subscription", payment: "succeeded" };

@@ -14,7 +14,11 @@ import type { ShopConfig } from "../config";
 import { getOrder, listOrders, saveOrder } from "../orders";
 import type { PaymentsBackend, PaymentState } from "../payments";
 import { asBackendError, BackendError } from "../backend-error";
-import { confirmWithCardToken, stripeClient } from "../stripe-client";
+import {
+  confirmWithCardToken,
+  sameSecret,
+  stripeClient,
+} from "../stripe-client";
 
 /**
  * The shop talks to Stripe itself with `STRIPE_SECRET_KEY`; orders are kept by
@@ -83,8 +87,18 @@ export function directBackend(config: ShopConfig): PaymentsBackend {
       );
     },
 
-    async paymentState(paymentIntentId) {
-      return stateOf(await stripe.paymentIntents.retrieve(paymentIntentId));
+    async checkedPayment(paymentIntentId, clientSecret) {
+      let intent: PaymentIntent;
+      try {
+        intent = await stripe.paymentIntents.retrieve(paymentIntentId);
+      } catch (thrown) {
+        const error = asBackendError(thrown);
+        if (error instanceof BackendError && error.status === 404) return null;
+        throw error;
+      }
+      return sameSecret(clientSecret, intent.client_secret)
+        ? stateOf(intent)
+        : null;
     },
 
     async order(orderId) {

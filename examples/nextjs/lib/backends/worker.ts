@@ -1,6 +1,6 @@
 import "server-only";
 
-import { assertClientSecretFor } from "stripe-edge";
+import { assertClientSecretFor, type PaymentIntentStatus } from "stripe-edge";
 
 import type { Product } from "../catalog";
 import type { ShopConfig } from "../config";
@@ -116,12 +116,26 @@ export function workerBackend(config: ShopConfig): PaymentsBackend {
       };
     },
 
-    async paymentState(paymentIntentId) {
-      // The Worker reports orders, not PaymentIntents; the return page reads
-      // the order's status, which the Worker's webhook keeps current.
-      throw new BackendError(501, {
-        message: `the Worker does not expose ${paymentIntentId}`,
-      });
+    async checkedPayment(paymentIntentId, clientSecret) {
+      // The Worker holds the secret key, so it compares the secret with the
+      // PaymentIntent's own; in the body, to keep it out of URLs and logs.
+      try {
+        const payment = await call<{ id: string; status: PaymentIntentStatus }>(
+          "POST",
+          `/payments/${encodeURIComponent(paymentIntentId)}/status`,
+          { client_secret: clientSecret },
+        );
+        return {
+          id: payment.id,
+          status: payment.status,
+          client_secret: clientSecret,
+          requires_action: payment.status === "requires_action",
+        };
+      } catch (error) {
+        // The Worker answers 404 alike for an unknown intent and a wrong secret.
+        if (error instanceof BackendError && error.status === 404) return null;
+        throw error;
+      }
     },
 
     async order(orderId) {
