@@ -82,13 +82,7 @@ async function checkReturn(
     }
     return state;
   } catch (thrown) {
-    if (thrown instanceof ClientSecretError) return invalid(thrown.code);
-    const error = asBackendError(thrown);
-    if (error instanceof BackendError) {
-      console.log(`shop return page status=${error.status}`);
-      return { kind: "error", message: messageFor("unavailable").message };
-    }
-    throw error;
+    return refusedOrUnavailable(thrown);
   }
 }
 
@@ -122,14 +116,19 @@ async function checkSubscriptionReturn(
         return { kind: "subscription", payment: "failed" };
     }
   } catch (thrown) {
-    if (thrown instanceof ClientSecretError) return invalid(thrown.code);
-    const error = asBackendError(thrown);
-    if (error instanceof BackendError) {
-      console.log(`shop return page status=${error.status}`);
-      return { kind: "error", message: messageFor("unavailable").message };
-    }
-    throw error;
+    return refusedOrUnavailable(thrown);
   }
+}
+
+/** A link the package refused, or a backend that could not answer. */
+function refusedOrUnavailable(thrown: unknown): ReturnState {
+  if (thrown instanceof ClientSecretError) return invalid(thrown.code);
+  const error = asBackendError(thrown);
+  if (error instanceof BackendError) {
+    console.log(`shop return page status=${error.status}`);
+    return { kind: "error", message: messageFor("unavailable").message };
+  }
+  throw error;
 }
 
 function invalid(reason: string): ReturnState {
