@@ -531,7 +531,40 @@ describe("payment server on localstripe", () => {
       assert.equal(body.error.code, "not_found", label);
       assert.ok(!JSON.stringify(body).includes("succeeded"), label);
     }
+    // A wrong secret writes nothing: an intent D1 never had stays unknown.
+    const stranger = await localstripe.api("POST", "/v1/payment_intents", {
+      amount: "777",
+      currency: "usd",
+    });
+    const strangerRandom = stranger.client_secret.split("_secret_")[1];
+    const guessed = await status(stranger.id, {
+      client_secret: `${stranger.id}_secret_${strangerRandom.slice(1)}x`,
+    });
+    assert.equal(guessed.status, 404);
+    await assertError(
+      await fetch(`${worker.url}/payments/${stranger.id}`),
+      404,
+      "not_found",
+    );
+    const holder = await status(stranger.id, {
+      client_secret: stranger.client_secret,
+    });
+    assert.equal((await holder.json()).order_id, null);
+    assert.equal(
+      (await (await fetch(`${worker.url}/payments/${stranger.id}`)).json())
+        .amount,
+      777,
+    );
+
     await assertError(await status(intentId, {}), 400, "invalid_request");
+    await assertError(
+      await status(intentId, {
+        client_secret: order.client_secret,
+        subscription_id: "cus_x",
+      }),
+      400,
+      "invalid_request",
+    );
     await assertError(
       await status(intentId, { client_secret: order.client_secret, x: 1 }),
       400,

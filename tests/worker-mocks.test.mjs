@@ -186,6 +186,17 @@ describe("payment server on stripe-mock", () => {
     }
   });
 
+  test("a subscription's return reads the subscription as Stripe's spec allows", async () => {
+    // stripe-mock answers a fixture whose invoice secret is not this one, so
+    // the answer is 404; a request against the spec would be a 400 instead.
+    const response = await post("/payments/pi_test123/status", {
+      client_secret: `pi_test123_secret_${randomBytes(8).toString("hex")}`,
+      subscription_id: "sub_test123",
+    });
+    assert.equal(response.status, 404, await response.clone().text());
+    assert.equal((await response.json()).error.code, "not_found");
+  });
+
   test("POST /billing-portal-sessions answers the portal URL to the shop's server only", async () => {
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const input = {
@@ -323,6 +334,51 @@ describe("payment server with a fixture Stripe that can fail", () => {
       assert.deepEqual(await counts(worker), before);
     });
   }
+
+  test("a subscription's return: the secret must be its first invoice's", async () => {
+    fixture.mode = "billing";
+    const intentId = "pi_FirstInvoice1";
+    const secret = `${intentId}_secret_${randomBytes(12).toString("hex")}`;
+    const otherIntent = "pi_OtherInvoice1";
+    const otherSecret = `${otherIntent}_secret_${randomBytes(12).toString("hex")}`;
+    fixture.billing.set("sub_Mine1", secret).set(intentId, secret);
+    fixture.billing
+      .set("sub_Other1", otherSecret)
+      .set(otherIntent, otherSecret);
+    const status = (id, body) => post(`/payments/${id}/status`, body);
+
+    const paid = await status(intentId, {
+      client_secret: secret,
+      subscription_id: "sub_Mine1",
+    });
+    assert.equal(paid.status, 200);
+    assert.deepEqual(await paid.json(), {
+      id: intentId,
+      status: "succeeded",
+      amount: 900,
+      currency: "usd",
+      order_id: null,
+    });
+    const [subscriptionRead, intentRead] = fixture.requests
+      .slice(-2)
+      .map(({ path }) => new URL(path, "http://fixture"));
+    assert.equal(subscriptionRead.pathname, "/v1/subscriptions/sub_Mine1");
+    assert.equal(
+      subscriptionRead.searchParams.get("expand[0]"),
+      "latest_invoice.confirmation_secret",
+    );
+    assert.equal(intentRead.pathname, `/v1/payment_intents/${intentId}`);
+
+    // A genuine secret with another subscription's id, or an unknown one.
+    for (const subscription_id of ["sub_Other1", "sub_Unknown1"]) {
+      const refused = await status(intentId, {
+        client_secret: secret,
+        subscription_id,
+      });
+      assert.equal(refused.status, 404, subscription_id);
+      assert.equal((await refused.json()).error.code, "not_found");
+    }
+  });
 
   test("a declined payment is a 402 and writes nothing", async () => {
     fixture.mode = "decline";
@@ -483,7 +539,8 @@ function signedEvent(type, object) {
  */
 async function startFixtureStripe() {
   const requests = [];
-  const state = { mode: "ok" };
+  // `billing`: subscription or PaymentIntent id → the first invoice's secret.
+  const state = { mode: "ok", billing: new Map() };
   const server = createServer((request, response) => {
     const chunks = [];
     request.on("data", (chunk) => chunks.push(chunk));
@@ -523,6 +580,46 @@ async function startFixtureStripe() {
               message: "No such customer",
             },
           });
+        case "billing": {
+          // A subscription whose first invoice's PaymentIntent was paid.
+          const [, kind, id] = /^\/v1\/(\w+)\/(\w+)/.exec(request.url) ?? [];
+          const secret = state.billing.get(id);
+          if (secret === undefined) {
+            return json(404, {
+              error: {
+                type: "invalid_request_error",
+                code: "resource_missing",
+                message: "No such object",
+              },
+            });
+          }
+          if (kind === "subscriptions") {
+            return json(200, {
+              id,
+              object: "subscription",
+              status: "active",
+              latest_invoice: {
+                id: "in_fixture",
+                object: "invoice",
+                confirmation_secret: {
+                  client_secret: secret,
+                  type: "payment_intent",
+                },
+              },
+            });
+          }
+          return json(200, {
+            id,
+            object: "payment_intent",
+            amount: 900,
+            amount_received: 900,
+            currency: "usd",
+            status: "succeeded",
+            client_secret: secret,
+            created: Math.floor(Date.now() / 1000),
+            metadata: {},
+          });
+        }
         case "refused":
           return json(400, {
             error: {
@@ -546,6 +643,7 @@ async function startFixtureStripe() {
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     requests,
+    billing: state.billing,
     get mode() {
       return state.mode;
     },

@@ -19,10 +19,11 @@
 //!   `{subscription_id,status,client_secret?}`.
 //! - `GET /orders/:id`, `GET /orders?customer_id=…&limit=…`, `GET /payments/:id`:
 //!   from D1, re-read from Stripe when in flight and stale.
-//! - `POST /payments/:id/status` `{client_secret}` → `{id,status,amount,
-//!   currency,order_id}`, read from Stripe now, only for the caller holding
-//!   that PaymentIntent's client secret (an order's or a subscription
-//!   invoice's); 404 otherwise.
+//! - `POST /payments/:id/status` `{client_secret,subscription_id?}` →
+//!   `{id,status,amount,currency,order_id}`, read from Stripe now, only for
+//!   the caller holding that PaymentIntent's client secret (an order's, or
+//!   with `subscription_id` that subscription's first invoice's), and only
+//!   then recorded in D1; 404 otherwise.
 //! - Server-to-server, with `Authorization: Bearer <ADMIN_TOKEN>`: `POST /refunds`
 //!   `{payment_intent_id,amount?}`, `POST /admin/reconcile`
 //!   `{pending_older_than_secs?}` and `POST /billing-portal-sessions`

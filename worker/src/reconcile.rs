@@ -164,7 +164,7 @@ pub async fn reconcile(
     .map_err(storage_failure)?;
     for order in stale_orders {
         match refresh_payment(env, db, &order.payment_intent_id, Some(&order.id), now).await {
-            Ok(_) => report.orders_rechecked += 1,
+            Ok(()) => report.orders_rechecked += 1,
             Err(_) => report.failures += 1,
         }
     }

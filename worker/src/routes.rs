@@ -203,11 +203,7 @@ pub async fn create_payment_intent(
         Err(error) => return order_key_reply(&error),
     };
     let Ok(intent) = serde_json::from_value::<PaymentIntent>(intent_json) else {
-        return Reply::error(
-            502,
-            "stripe_unavailable",
-            "Stripe answered an unexpected object",
-        );
+        return unexpected_object();
     };
 
     let insert = insert_order_statements(
@@ -585,11 +581,7 @@ pub async fn create_subscription(req: &mut Request, env: &Env, db: &D1Database, 
         |value: &Value, name: &str| value.get(name).and_then(Value::as_str).map(str::to_string);
     let (Some(id), Some(status)) = (text(&subscription, "id"), text(&subscription, "status"))
     else {
-        return Reply::error(
-            502,
-            "stripe_unavailable",
-            "Stripe answered an unexpected object",
-        );
+        return unexpected_object();
     };
     let client_secret = subscription
         .pointer("/latest_invoice/confirmation_secret/client_secret")
@@ -755,7 +747,7 @@ pub async fn get_order(env: &Env, db: &D1Database, id: &str, now: i64) -> Reply 
     let order = match order.payment_intent_id.as_deref() {
         Some(intent_id) if in_flight && order.refreshed_at < now - STALE_AFTER_SECS => {
             match refresh_payment(env, db, intent_id, Some(id), now).await {
-                Ok(_) => match stored_order(db, id).await {
+                Ok(()) => match stored_order(db, id).await {
                     Ok(Some(fresh)) => fresh,
                     _ => order,
                 },
@@ -855,7 +847,7 @@ pub async fn get_payment(env: &Env, db: &D1Database, id: &str, now: i64) -> Repl
     let final_status = matches!(payment.status.as_str(), "succeeded" | "canceled");
     let payment = if !final_status && payment.updated < now - STALE_AFTER_SECS {
         match refresh_payment(env, db, id, payment.order_id.as_deref(), now).await {
-            Ok(_) => match first::<PaymentRow>(db, PAYMENT_SQL, &[Param::Text(id)]).await {
+            Ok(()) => match first::<PaymentRow>(db, PAYMENT_SQL, &[Param::Text(id)]).await {
                 Ok(Some(fresh)) => fresh,
                 _ => payment,
             },
@@ -874,19 +866,26 @@ pub async fn refresh_payment(
     intent_id: &str,
     order_id: Option<&str>,
     now: i64,
-) -> Result<PaymentIntent, Reply> {
+) -> Result<(), Reply> {
     let stripe = Stripe::from_env(env)?;
+    let intent = fetch_payment_intent(&stripe, intent_id).await?;
+    record_observed_payment(db, &intent, order_id, now).await
+}
+
+async fn fetch_payment_intent(stripe: &Stripe, intent_id: &str) -> Result<PaymentIntent, Reply> {
     let intent_path = path("/v1/payment_intents/{}", &[intent_id])?;
     let intent_json = stripe.get(&intent_path, &[]).await.map_err(|e| e.reply())?;
-    let intent: PaymentIntent = serde_json::from_value(intent_json).map_err(|_| {
-        Reply::error(
-            502,
-            "stripe_unavailable",
-            "Stripe answered an unexpected object",
-        )
-    })?;
+    serde_json::from_value(intent_json).map_err(|_| unexpected_object())
+}
+
+async fn record_observed_payment(
+    db: &D1Database,
+    intent: &PaymentIntent,
+    order_id: Option<&str>,
+    now: i64,
+) -> Result<(), Reply> {
     let mut statements =
-        payment_intent_statements(db, &intent, Timing::Observed(intent.created), now)
+        payment_intent_statements(db, intent, Timing::Observed(intent.created), now)
             .map_err(storage_failure)?;
     if let Some(order_id) = order_id {
         statements.push(
@@ -899,13 +898,25 @@ pub async fn refresh_payment(
         );
     }
     db.batch(statements).await.map_err(storage_failure)?;
-    Ok(intent)
+    Ok(())
+}
+
+fn unexpected_object() -> Reply {
+    Reply::error(
+        502,
+        "stripe_unavailable",
+        "Stripe answered an unexpected object",
+    )
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PaymentStatusQuery {
     client_secret: String,
+    /// Set on a subscription's return page: the secret must then also be
+    /// that subscription's first invoice's.
+    #[serde(default)]
+    subscription_id: Option<String>,
 }
 
 /// The one answer for a PaymentIntent the caller cannot prove it holds: the
@@ -915,10 +926,21 @@ fn no_such_payment() -> Reply {
     Reply::error(404, "not_found", "no such payment for this client secret")
 }
 
-/// `POST /payments/:id/status` `{client_secret}`: the PaymentIntent's status,
-/// read from Stripe now, for whoever holds its client secret (the buyer on
-/// the return page). Any PaymentIntent of the account, an order's or a
-/// subscription invoice's. POST keeps the secret out of URLs and access logs.
+/// Whether two secrets are equal, in a time that tells nothing of where they
+/// differ or how long the real one is. An empty real secret matches nothing.
+fn same_secret(given: &str, actual: &str) -> bool {
+    let same: bool = Sha256::digest(given.as_bytes())
+        .ct_eq(&Sha256::digest(actual.as_bytes()))
+        .into();
+    same && !actual.is_empty()
+}
+
+/// `POST /payments/:id/status` `{client_secret, subscription_id?}`: the
+/// PaymentIntent's status, read from Stripe now, for whoever holds its client
+/// secret (the buyer on the return page): an order's PaymentIntent, or with
+/// `subscription_id` that subscription's first invoice's. Nothing is written
+/// to D1 until the secret has matched. POST keeps the secret out of URLs and
+/// access logs.
 pub async fn payment_status(
     req: &mut Request,
     env: &Env,
@@ -930,28 +952,47 @@ pub async fn payment_status(
         Ok(query) => query,
         Err(reply) => return reply,
     };
+    if let Err(reply) =
+        check_optional_id("subscription_id", query.subscription_id.as_deref(), "sub_")
+    {
+        return reply;
+    }
     // The shape check first, so a malformed secret or one of another intent
     // costs no call to Stripe.
     if !is_token(id, "pi_", 255) || check_client_secret_for(&query.client_secret, id).is_err() {
+        return no_such_payment();
+    }
+    let stripe = match Stripe::from_env(env) {
+        Ok(stripe) => stripe,
+        Err(reply) => return reply,
+    };
+    if let Some(subscription_id) = query.subscription_id.as_deref() {
+        let first_invoice_secret = match subscription_first_secret(&stripe, subscription_id).await {
+            Ok(secret) => secret,
+            Err(reply) if reply.status == 404 => return no_such_payment(),
+            Err(reply) => return reply,
+        };
+        if !same_secret(&query.client_secret, &first_invoice_secret) {
+            return no_such_payment();
+        }
+    }
+    let intent = match fetch_payment_intent(&stripe, id).await {
+        Ok(intent) => intent,
+        Err(reply) if reply.status == 404 => return no_such_payment(),
+        Err(reply) => return reply,
+    };
+    if !same_secret(
+        &query.client_secret,
+        intent.client_secret.as_deref().unwrap_or(""),
+    ) {
         return no_such_payment();
     }
     let order_id = match first::<PaymentRow>(db, PAYMENT_SQL, &[Param::Text(id)]).await {
         Ok(row) => row.and_then(|row| row.order_id),
         Err(error) => return storage_failure(error),
     };
-    let intent = match refresh_payment(env, db, id, order_id.as_deref(), now).await {
-        Ok(intent) => intent,
-        Err(reply) if reply.status == 404 => return no_such_payment(),
-        Err(reply) => return reply,
-    };
-    let actual = intent.client_secret.as_deref().unwrap_or("");
-    // Digests first, so the comparison takes the same time whatever the
-    // lengths; the secret itself is never stored or logged.
-    let same: bool = Sha256::digest(query.client_secret.as_bytes())
-        .ct_eq(&Sha256::digest(actual.as_bytes()))
-        .into();
-    if actual.is_empty() || !same {
-        return no_such_payment();
+    if let Err(reply) = record_observed_payment(db, &intent, order_id.as_deref(), now).await {
+        return reply;
     }
     Reply::json(
         200,
@@ -963,6 +1004,25 @@ pub async fn payment_status(
             "order_id": order_id,
         }),
     )
+}
+
+/// The client secret of a subscription's latest invoice, which on the
+/// return page, right after subscribing, is its first.
+async fn subscription_first_secret(
+    stripe: &Stripe,
+    subscription_id: &str,
+) -> Result<String, Reply> {
+    let subscription_path = path("/v1/subscriptions/{}", &[subscription_id])?;
+    let query = [param("expand[0]", "latest_invoice.confirmation_secret")];
+    let subscription = stripe
+        .get(&subscription_path, &query)
+        .await
+        .map_err(|e| e.reply())?;
+    Ok(subscription
+        .pointer("/latest_invoice/confirmation_secret/client_secret")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string())
 }
 
 #[derive(Deserialize)]
