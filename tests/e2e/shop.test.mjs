@@ -320,13 +320,17 @@ for (const backend of ["direct", "worker"]) {
       const genuine = new URL(paidReturnUrl);
       const secret = genuine.searchParams.get("payment_intent_client_secret");
       const [id, random] = secret.split("_secret_");
-      const status = (search) =>
-        fetch(`${shop.url}/api/payment-status${search}`).then(async (r) => ({
+      const status = (returnUrl) =>
+        fetch(`${shop.url}/api/payment-status`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ return_url: returnUrl }),
+        }).then(async (r) => ({
           status: r.status,
           body: await r.json(),
         }));
 
-      const paid = await status(genuine.search);
+      const paid = await status(genuine.href);
       assert.equal(paid.status, 200);
       assert.deepEqual(Object.keys(paid.body).sort(), [
         "amount",
@@ -341,11 +345,33 @@ for (const backend of ["direct", "worker"]) {
       for (const forged of [`${id}_secret_${flipLast(random)}`, id, ""]) {
         const url = new URL(genuine);
         url.searchParams.set("payment_intent_client_secret", forged);
-        const refused = await status(url.search);
+        const refused = await status(url.href);
         assert.equal(refused.status, 400, forged);
         assert.equal(refused.body.error.code, "invalid_return_url");
         assert.ok(!JSON.stringify(refused.body).includes(random));
       }
+      for (const body of [
+        "{}",
+        '{"return_url":1}',
+        "not json",
+        "/return?x=1",
+      ]) {
+        const response = await fetch(`${shop.url}/api/payment-status`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body:
+            body === "/return?x=1"
+              ? JSON.stringify({ return_url: body })
+              : body,
+        });
+        assert.equal(response.status, 400, body);
+        assert.match(
+          (await response.json()).error.code,
+          /^invalid_(body|return_url)$/,
+        );
+      }
+      // The secret travels in the body only: no URL of this request holds it.
+      assert.ok(!shop.logs().includes(random), "the log shows a secret");
     });
 
     test("the stand-in's confirm route refuses a forged client secret", async () => {

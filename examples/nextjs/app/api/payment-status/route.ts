@@ -11,27 +11,40 @@ import { shopConfig } from "@/lib/config";
 // fetch and timers.
 export const runtime = "edge";
 
+const MAX_BODY_BYTES = 4096;
+
 /**
- * Where a PaymentIntent stands, straight from Stripe, for a browser that comes
- * back from a redirect: `?payment_intent=pi_…&payment_intent_client_secret=…`
- * as Stripe appends them to the return URL. Answers only the browser-safe
- * fields, and only to a caller holding the intent's whole client secret.
+ * Where a PaymentIntent stands, straight from Stripe, for a browser that came
+ * back from a redirect: it posts `{ return_url }`, the URL Stripe sent it to,
+ * with `payment_intent=pi_…&payment_intent_client_secret=…` appended. A POST,
+ * so this request's URL (which access logs keep) carries no secret. Answers
+ * only the browser-safe fields, and only to a caller holding the intent's
+ * whole client secret.
  */
-export async function GET(request: Request): Promise<Response> {
+export async function POST(request: Request): Promise<Response> {
   const chosen = shopConfig();
   const secretKey = chosen.ok ? chosen.config.stripe.secretKey : null;
   if (!chosen.ok || secretKey === null) {
     return refuse(503, "not_configured", "payments are not configured");
   }
 
+  const returnUrl = await readReturnUrlField(request);
+  if (returnUrl === null) {
+    return refuse(
+      400,
+      "invalid_body",
+      'send JSON: { "return_url": "<the URL Stripe returned the buyer to>" }',
+    );
+  }
   let intentId: string;
+  let given: string;
   try {
-    intentId = readReturnUrl(request.url).id;
+    const url = new URL(returnUrl);
+    intentId = readReturnUrl(url).id;
+    given = url.searchParams.get("payment_intent_client_secret") ?? "";
   } catch {
     return refuse(400, "invalid_return_url", "this payment link is not valid");
   }
-  const given =
-    new URL(request.url).searchParams.get("payment_intent_client_secret") ?? "";
 
   const stripe = new StripeClient({
     secretKey,
@@ -57,6 +70,24 @@ export async function GET(request: Request): Promise<Response> {
       ? refuse(400, "invalid_return_url", "this payment link is not valid")
       : refuse(503, "stripe_unavailable", "could not reach Stripe; try again");
   }
+}
+
+/** The body's `return_url`, or null for anything else (a longer one is no return URL). */
+async function readReturnUrlField(request: Request): Promise<string | null> {
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+    return null;
+  }
+  let body: unknown;
+  try {
+    const text = await request.text();
+    if (text.length > MAX_BODY_BYTES) return null;
+    body = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof body !== "object" || body === null) return null;
+  const field = (body as { return_url?: unknown }).return_url;
+  return typeof field === "string" ? field : null;
 }
 
 function refuse(status: number, code: string, message: string): Response {
