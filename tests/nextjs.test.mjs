@@ -738,10 +738,10 @@ describe("shop routes, worker mode, with a customer cookie the Worker no longer 
     assert.equal(started.status, 201, await peek(started));
     const { subscription_id, client_secret } = await started.json();
     const [intentId, random] = client_secret.split("_secret_");
-    const returnPage = async (secret) => {
+    const returnPage = async (secret, subscription = subscription_id) => {
       const url = new URL("/return", shop.url);
       url.search = new URLSearchParams({
-        subscription: subscription_id,
+        subscription,
         payment_intent: intentId,
         payment_intent_client_secret: secret,
         redirect_status: "succeeded",
@@ -757,7 +757,7 @@ describe("shop routes, worker mode, with a customer cookie the Worker no longer 
     assert.deepEqual(workerApi.requests, [
       {
         path: `/payments/${intentId}/status`,
-        body: { client_secret },
+        body: { client_secret, subscription_id },
       },
     ]);
 
@@ -766,6 +766,9 @@ describe("shop routes, worker mode, with a customer cookie the Worker no longer 
     const refused = await returnPage(tampered);
     assert.match(refused, /This payment link is not valid/);
     assert.doesNotMatch(refused, /subscription is active/);
+    // The genuine secret under another subscription's id.
+    const otherSubscription = await returnPage(client_secret, "sub_fake999999");
+    assert.match(otherSubscription, /This payment link is not valid/);
   });
 
   test("SHOP_ORIGINS decides which origins are the shop's", async () => {
@@ -986,21 +989,41 @@ async function startFakeWorker() {
     }
     if (request.method === "POST" && path === "/subscriptions") {
       if (!customers.has(body.customer_id)) return stripeMissing();
+      if (fake.refuseSubscriptions) {
+        // As the Worker passes on Stripe's 400 for a price it lacks.
+        return answer(400, {
+          error: {
+            code: "stripe_invalid_request",
+            message: "Stripe refused the request",
+          },
+        });
+      }
       // The first invoice's PaymentIntent, as if the buyer then paid it.
       const intentId = nextId("pi");
       const clientSecret = `${intentId}_secret_${randomBytes(12).toString("hex")}`;
-      intents.set(intentId, { clientSecret, status: "succeeded" });
+      const subscriptionId = nextId("sub");
+      intents.set(intentId, {
+        clientSecret,
+        status: "succeeded",
+        subscriptionId,
+      });
       return answer(201, {
-        subscription_id: nextId("sub"),
+        subscription_id: subscriptionId,
         status: "incomplete",
         client_secret: clientSecret,
       });
     }
     const statusPath = /^\/payments\/([^/]+)\/status$/.exec(path);
     if (request.method === "POST" && statusPath) {
-      // The Worker answers only for the whole secret, 404 alike otherwise.
+      // The Worker answers only for the whole secret, and the subscription's
+      // first invoice when one is named; 404 alike otherwise.
       const intent = intents.get(statusPath[1]);
-      if (!intent || intent.clientSecret !== body.client_secret) {
+      if (
+        !intent ||
+        intent.clientSecret !== body.client_secret ||
+        (body.subscription_id !== undefined &&
+          body.subscription_id !== intent.subscriptionId)
+      ) {
         return answer(404, {
           error: {
             code: "not_found",

@@ -57,12 +57,14 @@ export interface PaymentsBackend {
   ): Promise<PaymentState>;
   /**
    * The PaymentIntent's current state, for the return page, but only when
-   * `clientSecret` is its own, compared whole (the random part too); null
-   * when it is not or when there is no such PaymentIntent.
+   * `clientSecret` is its own, compared whole (the random part too), and,
+   * given `subscriptionId`, also that subscription's first invoice's; null
+   * otherwise, or when there is no such PaymentIntent or subscription.
    */
   checkedPayment(
     paymentIntentId: string,
     clientSecret: string,
+    subscriptionId?: string,
   ): Promise<PaymentState | null>;
   order(orderId: string): Promise<Order | undefined>;
   orders(customerId: string): Promise<Order[]>;

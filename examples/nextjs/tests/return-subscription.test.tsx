@@ -15,8 +15,13 @@ const intent: PaymentState = {
   client_secret: "pi_test1_secret_abc",
   requires_action: false,
 };
-const checkedPayment = vi.fn(async (id: string, secret: string) =>
-  id === intent.id && secret === intent.client_secret ? intent : null,
+const checkedPayment = vi.fn(
+  async (id: string, secret: string, subscriptionId?: string) =>
+    id === intent.id &&
+    secret === intent.client_secret &&
+    subscriptionId === "sub_test1"
+      ? intent
+      : null,
 );
 const order = vi.fn(async () => undefined);
 vi.mock("@/lib/payments", () => ({
@@ -69,6 +74,7 @@ describe("the return page for a subscription's first payment", () => {
     expect(checkedPayment).toHaveBeenCalledWith(
       "pi_test1",
       "pi_test1_secret_abc",
+      "sub_test1",
     );
     expect(order).not.toHaveBeenCalled();
     // A subscription is not bought from the cart.
@@ -93,6 +99,19 @@ describe("the return page for a subscription's first payment", () => {
     );
     expect(screen.getByRole("alert").textContent).toMatch(/not valid/);
     // Refused for the secret, after the backend compared it with the intent's own.
+    expect(log).toHaveBeenCalledWith(
+      "shop return refused reason=secret_mismatch",
+    );
+  });
+
+  it("refuses a payment that is not the named subscription's first invoice", async () => {
+    await returnWith({
+      ...fromStripe("pi_test1_secret_abc"),
+      subscription: "sub_other",
+    });
+
+    expect(screen.getByRole("alert").textContent).toMatch(/not valid/);
+    expect(screen.queryByText(/subscription is active/)).toBeNull();
     expect(log).toHaveBeenCalledWith(
       "shop return refused reason=secret_mismatch",
     );

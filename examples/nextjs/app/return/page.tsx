@@ -89,7 +89,8 @@ async function checkReturn(
 /**
  * The first invoice of a subscription: there is no order to check the
  * PaymentIntent against, so the whole client secret must be that intent's
- * own, which only the backend holding the secret key can tell.
+ * own and that subscription's first invoice's, which only the backend
+ * holding the secret key can tell.
  */
 async function checkSubscriptionReturn(
   params: SearchParams,
@@ -105,7 +106,11 @@ async function checkSubscriptionReturn(
       : "";
   try {
     readReturnUrl(params, { expectedId: intentId });
-    const intent = await backend.checkedPayment(intentId, secret);
+    const intent = await backend.checkedPayment(
+      intentId,
+      secret,
+      subscriptionId,
+    );
     if (intent === null) return invalid("secret_mismatch");
     switch (intent.status) {
       case "succeeded":

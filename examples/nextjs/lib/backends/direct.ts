@@ -87,18 +87,27 @@ export function directBackend(config: ShopConfig): PaymentsBackend {
       );
     },
 
-    async checkedPayment(paymentIntentId, clientSecret) {
-      let intent: PaymentIntent;
+    async checkedPayment(paymentIntentId, clientSecret, subscriptionId) {
       try {
-        intent = await stripe.paymentIntents.retrieve(paymentIntentId);
+        if (subscriptionId !== undefined) {
+          // Right after subscribing, the latest invoice is the first.
+          const subscription = await stripe.subscriptions.retrieve(
+            subscriptionId,
+            { expand: ["latest_invoice.confirmation_secret"] },
+          );
+          const invoice = subscription.latest_invoice as Invoice | null;
+          const firstSecret = invoice?.confirmation_secret?.client_secret;
+          if (!sameSecret(clientSecret, firstSecret ?? null)) return null;
+        }
+        const intent = await stripe.paymentIntents.retrieve(paymentIntentId);
+        return sameSecret(clientSecret, intent.client_secret)
+          ? stateOf(intent)
+          : null;
       } catch (thrown) {
         const error = asBackendError(thrown);
         if (error instanceof BackendError && error.status === 404) return null;
         throw error;
       }
-      return sameSecret(clientSecret, intent.client_secret)
-        ? stateOf(intent)
-        : null;
     },
 
     async order(orderId) {

@@ -116,14 +116,14 @@ export function workerBackend(config: ShopConfig): PaymentsBackend {
       };
     },
 
-    async checkedPayment(paymentIntentId, clientSecret) {
+    async checkedPayment(paymentIntentId, clientSecret, subscriptionId) {
       // The Worker holds the secret key, so it compares the secret with the
       // PaymentIntent's own; in the body, to keep it out of URLs and logs.
       try {
         const payment = await call<{ id: string; status: PaymentIntentStatus }>(
           "POST",
           `/payments/${encodeURIComponent(paymentIntentId)}/status`,
-          { client_secret: clientSecret },
+          { client_secret: clientSecret, subscription_id: subscriptionId },
         );
         return {
           id: payment.id,
