@@ -637,6 +637,10 @@ describe("shop routes, direct mode, with a customer cookie Stripe no longer know
     });
 
     assert.equal(response.status, 400);
+    // Stripe refused what the shop sent: the buyer's card is not to blame.
+    const { error } = await response.json();
+    assert.equal(error.problem, "shop_error");
+    assert.doesNotMatch(error.message, /another card/);
     assert.equal(customerCookie(response), undefined, "the cookie changed");
     assert.equal(stripeApi.requests.length, 1, "the payment was retried");
   });
@@ -728,6 +732,36 @@ describe("shop routes, worker mode, with a customer cookie the Worker no longer 
         .map(({ body }) => body.customer_id),
       ["cus_gone", customerId],
     );
+  });
+
+  test("/subscribe offers only a subscription product", async () => {
+    const page = async (query) =>
+      (await fetch(new URL(`/subscribe${query}`, shop.url))).text();
+    assert.match(await page(""), /Subscribe: /);
+    assert.match(await page("?sku=membership"), /Subscribe: /);
+    for (const query of ["?sku=mug", "?sku=nope"]) {
+      const html = await page(query);
+      assert.match(html, /No such subscription is on sale/, query);
+      assert.doesNotMatch(html, /Subscribe: /, query);
+    }
+  });
+
+  test("a subscription Stripe refuses says the shop failed, not the card", async () => {
+    workerApi.refuseSubscriptions = true;
+    try {
+      const response = await postAs(
+        "cus_gone",
+        shop.url,
+        "/api/subscriptions",
+        { sku: "membership", email: "refused@example.com" },
+      );
+      assert.equal(response.status, 400);
+      const { error } = await response.json();
+      assert.equal(error.problem, "shop_error");
+      assert.match(error.message, /not with your card/);
+    } finally {
+      workerApi.refuseSubscriptions = false;
+    }
   });
 
   test("the return page shows a subscription's payment only for its whole client secret", async () => {

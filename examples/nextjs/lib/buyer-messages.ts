@@ -21,6 +21,7 @@ export type PaymentProblem =
   | "card_details"
   | "network"
   | "unavailable"
+  | "shop_error"
   | "other";
 
 export interface BuyerMessage {
@@ -41,6 +42,8 @@ const messages: Record<PaymentProblem, string> = {
     "We could not reach the payment service. Check your connection and try again; you have not been charged.",
   unavailable:
     "Payments are unavailable right now. Try again in a few minutes; you have not been charged.",
+  shop_error:
+    "Something went wrong on our side, not with your card. Try again in a few minutes.",
   other: "Your payment did not go through. Try again or use another card.",
 };
 

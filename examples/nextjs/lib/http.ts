@@ -42,7 +42,9 @@ export function errorResponse(thrown: unknown, what: string): Response {
     if (error.status >= 500) {
       return json(503, { error: messageFor("unavailable") });
     }
-    return json(400, { error: messageFor("other") });
+    // Stripe or the Worker refused what the shop's server sent (a price the
+    // account lacks, a parameter it rejects): nothing the buyer's card did.
+    return json(400, { error: messageFor("shop_error") });
   }
   throw error;
 }

@@ -17,11 +17,17 @@ export default async function SubscribePage({
   searchParams: Promise<{ sku?: string | string[] }>;
 }) {
   const { sku } = await searchParams;
+  // A named product must be a subscription; none named, the first on sale.
   const chosen =
-    (typeof sku === "string" ? findProduct(sku) : undefined) ??
-    products.find((product) => product.kind === "recurring");
+    typeof sku === "string"
+      ? findProduct(sku)
+      : products.find((product) => product.kind === "recurring");
   if (!chosen || chosen.kind !== "recurring") {
-    return <p>No subscription is on sale.</p>;
+    return (
+      <p>
+        No such subscription is on sale. <a href="/">See the catalog</a>.
+      </p>
+    );
   }
   const backend = paymentsBackend();
   if (!backend.ok) return <Unavailable />;
