@@ -225,7 +225,7 @@ export async function runDemo({ keep = false, log = console.log } = {}) {
         { mode: 0o600 },
       );
       log(
-        `The stack is up; the shop is at ${next.url}. This run's admin token and webhook secret are in ${credentials}. Press Ctrl-C (or send SIGTERM) to stop it.`,
+        `The stack is up; the shop is at ${next.url}. Logs are in ${logs}; this run's admin token and webhook secret are in ${credentials}. Press Ctrl-C (or send SIGTERM) to stop it.`,
       );
       await nextStopSignal();
     }
