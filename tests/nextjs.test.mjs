@@ -644,6 +644,25 @@ describe("shop routes, direct mode, with a customer cookie Stripe no longer know
     assert.equal(customerCookie(response), undefined, "the cookie changed");
     assert.equal(stripeApi.requests.length, 1, "the payment was retried");
   });
+
+  test("a failed 3-D Secure check Stripe answers as a 400 keeps its message", async () => {
+    stripeApi.failNextPaymentIntent = {
+      status: 400,
+      error: {
+        type: "invalid_request_error",
+        code: "payment_intent_authentication_failure",
+        message: "We are unable to authenticate your payment method.",
+      },
+    };
+    const response = await postJson(shop.url, "/api/payment-intents", {
+      items: [{ sku: "mug", quantity: 1 }],
+    });
+    assert.equal(response.status, 400);
+    const { error } = await response.json();
+    assert.equal(error.problem, "authentication_failed");
+    assert.equal(error.code, "payment_intent_authentication_failure");
+    assert.doesNotMatch(error.message, /our side/);
+  });
 });
 
 describe("shop routes, worker mode, with a customer cookie the Worker no longer knows", () => {

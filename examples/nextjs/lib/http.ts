@@ -42,8 +42,14 @@ export function errorResponse(thrown: unknown, what: string): Response {
     if (error.status >= 500) {
       return json(503, { error: messageFor("unavailable") });
     }
-    // Stripe or the Worker refused what the shop's server sent (a price the
-    // account lacks, a parameter it rejects): nothing the buyer's card did.
+    // A payment problem Stripe answers as a 400 (a failed 3-D Secure check
+    // comes back as payment_intent_authentication_failure) keeps its words.
+    const payment = buyerMessage(error.error);
+    if (payment.problem !== "other") {
+      return json(400, { error: { ...payment, code: error.error.code } });
+    }
+    // Otherwise Stripe or the Worker refused what the shop's server sent (a
+    // price the account lacks, a parameter it rejects): not the buyer's card.
     return json(400, { error: messageFor("shop_error") });
   }
   throw error;
