@@ -370,7 +370,11 @@ for (const backend of ["direct", "worker"]) {
           /^invalid_(body|return_url)$/,
         );
       }
-      // The secret travels in the body only: no URL of this request holds it.
+      // The secret travels in the body only: the query-string form is gone.
+      const asQuery = await fetch(
+        `${shop.url}/api/payment-status${genuine.search}`,
+      );
+      assert.equal(asQuery.status, 405);
       assert.ok(!shop.logs().includes(random), "the log shows a secret");
     });
 
