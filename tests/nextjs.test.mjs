@@ -1069,7 +1069,7 @@ async function startFakeWorker() {
     const statusPath = /^\/payments\/([^/]+)\/status$/.exec(path);
     if (request.method === "POST" && statusPath) {
       // The Worker answers only for the whole secret, and the subscription's
-      // first invoice when one is named; 404 alike otherwise.
+      // latest invoice when one is named; 404 alike otherwise.
       const intent = intents.get(statusPath[1]);
       if (
         !intent ||

@@ -335,7 +335,7 @@ describe("payment server with a fixture Stripe that can fail", () => {
     });
   }
 
-  test("a subscription's return: the secret must be its first invoice's", async () => {
+  test("a subscription's return: the secret must be its latest invoice's", async () => {
     fixture.mode = "billing";
     const intentId = "pi_FirstInvoice1";
     const secret = `${intentId}_secret_${randomBytes(12).toString("hex")}`;

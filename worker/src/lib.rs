@@ -22,7 +22,7 @@
 //! - `POST /payments/:id/status` `{client_secret,subscription_id?}` →
 //!   `{id,status,amount,currency,order_id}`, read from Stripe now, only for
 //!   the caller holding that PaymentIntent's client secret (an order's, or
-//!   with `subscription_id` that subscription's first invoice's), and only
+//!   with `subscription_id` that subscription's latest invoice's), and only
 //!   then recorded in D1; 404 otherwise.
 //! - Server-to-server, with `Authorization: Bearer <ADMIN_TOKEN>`: `POST /refunds`
 //!   `{payment_intent_id,amount?}`, `POST /admin/reconcile`

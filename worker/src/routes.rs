@@ -914,7 +914,7 @@ fn unexpected_object() -> Reply {
 struct PaymentStatusQuery {
     client_secret: String,
     /// Set on a subscription's return page: the secret must then also be
-    /// that subscription's first invoice's.
+    /// that subscription's latest invoice's.
     #[serde(default)]
     subscription_id: Option<String>,
 }
@@ -938,7 +938,7 @@ fn same_secret(given: &str, actual: &str) -> bool {
 /// `POST /payments/:id/status` `{client_secret, subscription_id?}`: the
 /// PaymentIntent's status, read from Stripe now, for whoever holds its client
 /// secret (the buyer on the return page): an order's PaymentIntent, or with
-/// `subscription_id` that subscription's first invoice's. Nothing is written
+/// `subscription_id` that subscription's latest invoice's. Nothing is written
 /// to D1 until the secret has matched. POST keeps the secret out of URLs and
 /// access logs.
 pub async fn payment_status(
@@ -967,12 +967,13 @@ pub async fn payment_status(
         Err(reply) => return reply,
     };
     if let Some(subscription_id) = query.subscription_id.as_deref() {
-        let first_invoice_secret = match subscription_first_secret(&stripe, subscription_id).await {
+        let latest_invoice_secret = match subscription_latest_secret(&stripe, subscription_id).await
+        {
             Ok(secret) => secret,
             Err(reply) if reply.status == 404 => return no_such_payment(),
             Err(reply) => return reply,
         };
-        if !same_secret(&query.client_secret, &first_invoice_secret) {
+        if !same_secret(&query.client_secret, &latest_invoice_secret) {
             return no_such_payment();
         }
     }
@@ -1006,9 +1007,10 @@ pub async fn payment_status(
     )
 }
 
-/// The client secret of a subscription's latest invoice, which on the
-/// return page, right after subscribing, is its first.
-async fn subscription_first_secret(
+/// The client secret of a subscription's latest invoice: on the return page,
+/// right after subscribing, its first. Once a later invoice exists, the first
+/// invoice's return link is refused, which is the safe side.
+async fn subscription_latest_secret(
     stripe: &Stripe,
     subscription_id: &str,
 ) -> Result<String, Reply> {

@@ -58,7 +58,7 @@ export interface PaymentsBackend {
   /**
    * The PaymentIntent's current state, for the return page, but only when
    * `clientSecret` is its own, compared whole (the random part too), and,
-   * given `subscriptionId`, also that subscription's first invoice's; null
+   * given `subscriptionId`, also that subscription's latest invoice's; null
    * otherwise, or when there is no such PaymentIntent or subscription.
    */
   checkedPayment(

@@ -104,12 +104,17 @@ describe("the return page for a subscription's first payment", () => {
     );
   });
 
-  it("refuses a payment that is not the named subscription's first invoice", async () => {
+  it("passes the subscription to the backend's check and refuses when it fails", async () => {
     await returnWith({
       ...fromStripe("pi_test1_secret_abc"),
       subscription: "sub_other",
     });
 
+    expect(checkedPayment).toHaveBeenCalledWith(
+      "pi_test1",
+      "pi_test1_secret_abc",
+      "sub_other",
+    );
     expect(screen.getByRole("alert").textContent).toMatch(/not valid/);
     expect(screen.queryByText(/subscription is active/)).toBeNull();
     expect(log).toHaveBeenCalledWith(

@@ -89,7 +89,8 @@ async function checkReturn(
 /**
  * The first invoice of a subscription: there is no order to check the
  * PaymentIntent against, so the whole client secret must be that intent's
- * own and that subscription's first invoice's, which only the backend
+ * own and that subscription's latest invoice's (right after subscribing, its
+ * first), which only the backend
  * holding the secret key can tell.
  */
 async function checkSubscriptionReturn(
