@@ -852,6 +852,42 @@ describe("payment server on localstripe", () => {
     assert.ok(orders[0].fulfilled_at > 0);
   });
 
+  test("a decline in the second the PaymentIntent was created fails the order", async () => {
+    const order = await createOrder([{ sku: "mug", quantity: 1 }]);
+    const { created } = await localstripe.api(
+      "GET",
+      `/v1/payment_intents/${order.payment_intent_id}`,
+    );
+    const declined = {
+      ...intentObject(order, "requires_payment_method"),
+      last_payment_error: {
+        type: "card_error",
+        code: "card_declined",
+        decline_code: "generic_decline",
+      },
+    };
+    const failed = makeEvent(
+      "payment_intent.payment_failed",
+      declined,
+      created,
+    );
+    assert.equal((await deliver(failed)).status, 200);
+    const payment = await (
+      await fetch(`${worker.url}/payments/${order.payment_intent_id}`)
+    ).json();
+    assert.equal(payment.last_error, "generic_decline");
+    assert.equal((await getOrder(order.order_id)).status, "failed");
+
+    // Its creation event, delivered late with the same time, undoes nothing.
+    const createdEvent = makeEvent(
+      "payment_intent.created",
+      intentObject(order, "requires_payment_method"),
+      created,
+    );
+    assert.equal((await deliver(createdEvent)).status, 200);
+    assert.equal((await getOrder(order.order_id)).status, "failed");
+  });
+
   test("events out of order end in the right state, never backwards", async () => {
     const order = await createOrder([{ sku: "tshirt", quantity: 2 }]);
     // Events come after the PaymentIntent's creation, as Stripe's do.

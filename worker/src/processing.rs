@@ -310,7 +310,10 @@ fn payment_status_rank(status: &str) -> i64 {
 const FINAL_PAYMENT_RANK: i64 = 5;
 
 /// The guarded upsert: applies only over a non-final state, and only when newer,
-/// or equally new and further along. RETURNs a row only when it wrote.
+/// or equally new and further along. Times are whole seconds, so a decline in
+/// the second the PaymentIntent was created ties with its creation at the same
+/// rank; the state that carries the error is the later one. RETURNs a row only
+/// when it wrote.
 const UPSERT_PAYMENT_SQL: &str = "INSERT INTO payments \
      (id, order_id, amount, amount_received, currency, status, status_rank, status_at, \
       last_error, created, updated) \
@@ -325,7 +328,10 @@ const UPSERT_PAYMENT_SQL: &str = "INSERT INTO payments \
      WHERE payments.status_rank < ?11 \
        AND (excluded.status_at > payments.status_at \
             OR (excluded.status_at = payments.status_at \
-                AND excluded.status_rank > payments.status_rank)) \
+                AND (excluded.status_rank > payments.status_rank \
+                     OR (excluded.status_rank = payments.status_rank \
+                         AND excluded.last_error IS NOT NULL \
+                         AND payments.last_error IS NULL)))) \
      RETURNING id";
 
 /// A PaymentIntent read from Stripe rather than delivered: its status is the
