@@ -447,7 +447,53 @@ describe("shop routes, direct mode, refuse cross-site requests", () => {
       }
       assert.deepEqual(stripeApi.requests, [], "Stripe was called");
     });
+
+    test(`${path}: a body over 64 KiB gets 413, with or without its length`, async () => {
+      stripeApi.requests.length = 0;
+      // A valid body, padded past the limit with a field no route reads.
+      const big = JSON.stringify({ ...body, pad: "x".repeat(65 * 1024) });
+      const headers = { "content-type": "application/json" };
+      for (const sent of [big, streamOf(big)]) {
+        const response = await fetch(shop.url + path, {
+          method: "POST",
+          headers,
+          body: sent,
+          duplex: "half",
+        });
+        assert.equal(response.status, 413, typeof sent);
+        assert.equal((await response.json()).error.code, "body_too_large");
+      }
+      assert.deepEqual(stripeApi.requests, [], "Stripe was called");
+    });
+
+    test(`${path}: a body that is not JSON gets 400 invalid_json`, async () => {
+      stripeApi.requests.length = 0;
+      for (const sent of ["{", "", '{"items": [}']) {
+        const response = await post(shop.url, path, sent, {
+          "content-type": "application/json",
+        });
+        assert.equal(response.status, 400, JSON.stringify(sent));
+        assert.equal((await response.json()).error.code, "invalid_json");
+      }
+      assert.deepEqual(stripeApi.requests, [], "Stripe was called");
+    });
   }
+
+  test("the edge payment-status route cuts off a long body as it streams", async () => {
+    stripeApi.requests.length = 0;
+    const big = JSON.stringify({
+      return_url: `https://x/?${"a".repeat(8192)}`,
+    });
+    const response = await fetch(`${shop.url}/api/payment-status`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: streamOf(big),
+      duplex: "half",
+    });
+    assert.equal(response.status, 400);
+    assert.equal((await response.json()).error.code, "invalid_body");
+    assert.deepEqual(stripeApi.requests, [], "Stripe was called");
+  });
 
   test("the shop's own page, or a client without Origin, still gets 201", async () => {
     const { body } = shopRoutes[0];
@@ -856,6 +902,19 @@ function postAs(customerId, base, path, body) {
 
 function post(base, path, body, headers) {
   return fetch(base + path, { method: "POST", headers, body });
+}
+
+/** `text` as a stream in 16 KiB pieces: fetch sends it chunked, with no length. */
+function streamOf(text) {
+  const bytes = new TextEncoder().encode(text);
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(offset, offset + 16 * 1024));
+      offset += 16 * 1024;
+    },
+  });
 }
 
 /**

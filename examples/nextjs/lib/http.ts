@@ -5,6 +5,10 @@ import { cookies } from "next/headers";
 import { buyerMessage, messageFor, type BuyerMessage } from "./buyer-messages";
 import { CartError } from "./catalog";
 import { asBackendError, BackendError } from "./backend-error";
+import { readBodyUpTo } from "./body";
+
+/** A cart or a form is a few hundred bytes; past this it is no shop request. */
+const MAX_JSON_BYTES = 64 * 1024;
 
 /** The JSON every shop route answers an error with. */
 export interface ShopErrorBody {
@@ -180,11 +184,44 @@ export async function rememberCustomer(customerId: string): Promise<void> {
 }
 
 /** A request body as JSON, or `undefined` when it is not JSON. */
-export async function readJson(request: Request): Promise<unknown> {
+/**
+ * The request's JSON body, or the answer that refuses it: 413 past
+ * `MAX_JSON_BYTES` (counted as it streams, so a body without a length is cut
+ * off too), 400 when it is not JSON.
+ */
+export async function readJson(
+  request: Request,
+): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const bytes = await readBodyUpTo(request, MAX_JSON_BYTES);
+  if (bytes === null) {
+    console.log(
+      `shop refused ${new URL(request.url).pathname} reason=body_too_large`,
+    );
+    return {
+      ok: false,
+      response: json(413, {
+        error: {
+          problem: "other",
+          code: "body_too_large",
+          message: "This request is too large.",
+        },
+      }),
+    };
+  }
   try {
-    return await request.json();
+    return { ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) };
   } catch {
-    return undefined;
+    return {
+      ok: false,
+      response: json(400, {
+        error: {
+          problem: "other",
+          code: "invalid_json",
+          message:
+            "This request could not be read. Reload the page and try again.",
+        },
+      }),
+    };
   }
 }
 

@@ -1,6 +1,8 @@
 import { NextResponse } from "next/server";
 import { verifyWebhook, WebhookError, type StripeEvent } from "stripe-edge";
 
+import { readBodyUpTo } from "./body";
+
 /**
  * Stripe's events are a few KB; a body past this is not a delivery, and reading
  * or hashing it would only spend the server's time. The Worker uses the same.
@@ -86,39 +88,6 @@ function webhookSecrets(): string[] {
   // `invalid_secret` (answered as not_configured below), never silently trimmed.
   const value = process.env.STRIPE_WEBHOOK_SECRET ?? "";
   return value === "" ? [] : value.split(",");
-}
-
-/**
- * The request's bytes, or null as soon as they pass `limit`: a body that lies
- * about its length, or sends none, is cut off while it streams rather than read
- * in full first.
- */
-async function readBodyUpTo(
-  request: Request,
-  limit: number,
-): Promise<Uint8Array | null> {
-  if (Number(request.headers.get("content-length") ?? 0) > limit) return null;
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }
 
 function errorResponse(

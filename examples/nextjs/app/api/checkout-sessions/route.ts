@@ -20,7 +20,9 @@ export async function POST(request: Request): Promise<Response> {
   if (!chosen.ok) return notConfigured(chosen.message);
   const refused = refuseCrossSite(request, chosen.config.shopOrigins);
   if (refused) return refused;
-  const body = (await readJson(request)) as { items?: unknown } | undefined;
+  const read = await readJson(request);
+  if (!read.ok) return read.response;
+  const body = read.value as { items?: unknown } | null | undefined;
   const origin = new URL(request.url).origin;
   try {
     const url = await chosen.backend.startHostedCheckout(

@@ -31,8 +31,12 @@ export async function POST(request: Request): Promise<Response> {
   if (refused) return refused;
   const { backend } = chosen;
 
-  const body = await readJson(request);
-  const { items, email } = (body ?? {}) as { items?: unknown; email?: unknown };
+  const read = await readJson(request);
+  if (!read.ok) return read.response;
+  const { items, email } = (read.value ?? {}) as {
+    items?: unknown;
+    email?: unknown;
+  };
   if (email !== undefined && email !== "" && !isEmail(email)) {
     return json(400, {
       error: { problem: "other", message: "Enter a valid email address." },

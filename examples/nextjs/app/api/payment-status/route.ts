@@ -5,6 +5,7 @@ import {
   StripeError,
 } from "stripe-edge";
 
+import { readBodyUpTo } from "@/lib/body";
 import { shopConfig } from "@/lib/config";
 
 // The package's API client on Next's edge runtime: no Node built-ins, only
@@ -74,14 +75,11 @@ export async function POST(request: Request): Promise<Response> {
 
 /** The body's `return_url`, or null for anything else (a longer one is no return URL). */
 async function readReturnUrlField(request: Request): Promise<string | null> {
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-    return null;
-  }
+  const bytes = await readBodyUpTo(request, MAX_BODY_BYTES);
+  if (bytes === null) return null;
   let body: unknown;
   try {
-    const text = await request.text();
-    if (text.length > MAX_BODY_BYTES) return null;
-    body = JSON.parse(text);
+    body = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     return null;
   }

@@ -25,8 +25,11 @@ export async function POST(request: Request): Promise<Response> {
   const refused = refuseCrossSite(request, chosen.config.shopOrigins);
   if (refused) return refused;
   const { backend } = chosen;
-  const body = (await readJson(request)) as
+  const read = await readJson(request);
+  if (!read.ok) return read.response;
+  const body = read.value as
     | { sku?: unknown; email?: unknown }
+    | null
     | undefined;
   if (typeof body?.sku !== "string") {
     return json(400, {

@@ -30,8 +30,11 @@ export async function POST(
   if (refused) return refused;
 
   const { id } = await params;
-  const body = (await readJson(request)) as
+  const read = await readJson(request);
+  if (!read.ok) return read.response;
+  const body = read.value as
     | { token?: unknown; client_secret?: unknown }
+    | null
     | undefined;
   const clientSecret = String(body?.client_secret ?? "");
   try {
