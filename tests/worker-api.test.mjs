@@ -469,6 +469,8 @@ describe("payment server on localstripe", () => {
       "?customer_id=cus_abc&limit=0",
       "?customer_id=cus_abc&limit=101",
       "?customer_id=cus_abc&limit=ten",
+      "?customer_id=cus_abc&limit=5&limit=6",
+      "?customer_id=cus_abc&customer_id=cus_other",
     ]) {
       const response = await fetch(`${worker.url}/orders${query}`);
       await assertError(response, 400, "invalid_request");

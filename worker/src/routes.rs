@@ -804,9 +804,13 @@ const LIMIT_RANGE: &str = "limit: must be a whole number from 1 to 100";
 fn parse_orders_query(query: &str) -> Result<OrdersQuery, &'static str> {
     let mut customer_id = None;
     let mut limit = None;
+    // A name given twice is refused rather than read as one of its values,
+    // as a JSON body with a key twice is. Other names are left alone.
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
         match name.as_ref() {
+            "customer_id" if customer_id.is_some() => return Err("customer_id: given twice"),
             "customer_id" => customer_id = Some(value.into_owned()),
+            "limit" if limit.is_some() => return Err("limit: given twice"),
             "limit" => limit = Some(value.parse::<i64>().map_err(|_| LIMIT_RANGE)?),
             _ => {}
         }
