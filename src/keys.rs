@@ -191,7 +191,8 @@ pub enum KeyError {
         /// Where the value was meant to go.
         slot: Slot,
     },
-    /// A Stripe prefix followed by characters no Stripe key contains.
+    /// A Stripe prefix with nothing after it, or followed by characters no Stripe
+    /// key contains.
     Malformed {
         /// Where the value was meant to go.
         slot: Slot,
@@ -257,8 +258,8 @@ impl KeyError {
                 format!("{subject} is not a Stripe key; {}", slot.expected())
             }
             KeyError::Malformed { masked, .. } => format!(
-                "{subject} ({masked}) has characters no Stripe key contains; copy the \
-                 whole value again"
+                "{subject} ({masked}) is cut short or has characters no Stripe key \
+                 contains; copy the whole value again"
             ),
             KeyError::WrongKind { found, masked, .. } => format!(
                 "{subject} holds {} ({masked}); {}{}",

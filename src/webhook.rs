@@ -132,8 +132,9 @@ impl WebhookError {
                  use `await request.text()` in a route handler"
             }
             WebhookError::InvalidSecret => {
-                "webhook secret is empty, padded with whitespace or quotes, or not a \
-                 signing secret; pass the whsec_ value exactly as the Dashboard shows it"
+                "webhook secret is empty (or only `whsec_`), padded with whitespace or \
+                 quotes, or not a signing secret; pass the whsec_ value exactly as the \
+                 Dashboard shows it"
             }
             WebhookError::InvalidJson => "verified body is not a JSON Stripe event",
             WebhookError::WrongEventKind => {
@@ -428,7 +429,9 @@ fn is_plausible_secret(secret: &str) -> bool {
     let padded = secret.trim() != secret;
     let quoted = secret.starts_with(['"', '\'']) || secret.ends_with(['"', '\'']);
     let api_key = ["sk_", "rk_", "pk_"].iter().any(|p| secret.starts_with(p));
-    !secret.is_empty() && !padded && !quoted && !api_key
+    // The prefix alone: an env value cut short, or a template never filled in.
+    let prefix_only = secret == "whsec_";
+    !secret.is_empty() && !padded && !quoted && !api_key && !prefix_only
 }
 
 fn parse_timestamp(value: &str) -> Result<i64, WebhookError> {

@@ -227,6 +227,7 @@ fn refuses_bad_secrets() {
         vec!["\"whsec_test_secret\""],
         vec!["'whsec_test_secret'"],
         vec!["sk_test_your_key_here"],
+        vec!["whsec_"],
         vec![SECRET, ""],
     ] {
         assert_eq!(

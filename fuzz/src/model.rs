@@ -102,13 +102,13 @@ pub fn signature_hex(secret: &str, timestamp: i64, payload: &[u8]) -> String {
         .collect()
 }
 
-/// The README's list of secrets refused up front: empty, padded with whitespace,
-/// quoted, or an API key.
+/// The README's list of secrets refused up front: empty or only `whsec_`, padded
+/// with whitespace, quoted, or an API key.
 pub fn plausible_secret(secret: &str) -> bool {
     let padded = secret.starts_with(char::is_whitespace) || secret.ends_with(char::is_whitespace);
     let quoted = ['"', '\'']
         .iter()
         .any(|q| secret.starts_with(*q) || secret.ends_with(*q));
     let api_key = ["sk_", "rk_", "pk_"].iter().any(|p| secret.starts_with(p));
-    !secret.is_empty() && !padded && !quoted && !api_key
+    !secret.is_empty() && secret != "whsec_" && !padded && !quoted && !api_key
 }

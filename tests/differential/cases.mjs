@@ -577,6 +577,7 @@ export function signatureHex(secret, timestamp, payload) {
 export function refusedSecret(secret) {
   return (
     secret === "" ||
+    secret === "whsec_" ||
     /^\p{White_Space}|\p{White_Space}$/u.test(secret) ||
     /^["']|["']$/.test(secret) ||
     /^(sk|rk|pk)_/.test(secret)
