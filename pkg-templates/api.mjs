@@ -357,9 +357,15 @@ function readTolerance(options) {
   const value = options?.toleranceSecs;
   if (value === undefined) return DEFAULT_TOLERANCE_SECS;
   if (value === Infinity) return -1;
+  if (typeof value !== "number") {
+    throw new TypeError(
+      "verifyWebhook: toleranceSecs must be a number of seconds, not a " +
+        typeof value,
+    );
+  }
   // Below one second is refused too: it would be floored to 0, a window of one
   // exact second that no real delivery meets.
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 1) {
+  if (!Number.isFinite(value) || value < 1) {
     throw new RangeError(
       "verifyWebhook: toleranceSecs must be at least one second, " +
         "or Infinity to disable the timestamp check",
@@ -375,7 +381,13 @@ const FIRST_MILLISECONDS_VALUE = 1e12;
 function readNow(options) {
   const value = options?.nowSecs;
   if (value === undefined) return Math.floor(Date.now() / 1000);
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      "verifyWebhook: nowSecs must be a number of Unix seconds, not a " +
+        typeof value,
+    );
+  }
+  if (!Number.isFinite(value) || value < 0) {
     throw new RangeError("verifyWebhook: nowSecs must be Unix seconds");
   }
   if (value >= FIRST_MILLISECONDS_VALUE) {

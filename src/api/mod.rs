@@ -395,14 +395,14 @@ fn push_id(out: &mut String, id: &str) -> Result<(), ApiError> {
     if looks_like_key(id) {
         return Err(ApiError::invalid_argument(
             "key_as_id",
-            "that looks like an API key or webhook secret, not an object id; it was not sent",
+            "the id looks like an API key or webhook secret, not an object id; it was not sent",
         ));
     }
     if let Some(at) = id.find("_secret_") {
         return Err(ApiError::invalid_argument(
             "client_secret_as_id",
             format!(
-                "that is a client secret, not an id: pass its id ({}) instead",
+                "the id is a client secret, not an id: pass its id ({}) instead",
                 id.get(..at).unwrap_or_default()
             ),
         ));
