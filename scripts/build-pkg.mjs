@@ -52,7 +52,10 @@ rmSync(pkg, { recursive: true, force: true });
 // It is a .d.cts because under `moduleResolution: node16` a CommonJS declaration file
 // may not import an ES module's declarations (TS1479, TS1541), while an ES module may
 // import a CommonJS one; so index.d.ts and index.d.cts can both refer to it.
-const models = readFileSync(join(templates, "types", "models.d.ts"), "utf8");
+// The client's params types travel with them.
+const models = ["models.d.ts", "params.d.ts"]
+  .map((file) => readFileSync(join(templates, "types", file), "utf8"))
+  .join("\n");
 const modelNames = [
   ...models.matchAll(
     /^export (?:declare )?(?:interface|type|const|function|class|enum) (\w+)/gm,

@@ -1,4 +1,5 @@
-//! Writes stripe-edge's typed models from Stripe's OpenAPI spec.
+//! Writes stripe-edge's typed models, and the TypeScript params of the API client's
+//! methods, from Stripe's OpenAPI spec.
 //!
 //! Usage: `stripe-edge-codegen SPEC_DIR OUT_ROOT`, where `SPEC_DIR` holds the
 //! `spec3.json` and `spec3.beta.sdk.json` of the pinned stripe-mock release (see
@@ -12,6 +13,7 @@
 
 mod groups;
 mod model;
+mod params;
 mod render_rust;
 mod render_ts;
 
@@ -76,6 +78,10 @@ fn run(spec_dir: &Path, out_root: &Path) -> Result<(), String> {
     write(
         &out_root.join("pkg-templates/models.mjs"),
         &render_ts::runtime(&model),
+    )?;
+    write(
+        &types_dir.join("params.d.ts"),
+        &params::declarations(&spec, &model.api_version)?,
     )?;
 
     if !model.untyped_events.is_empty() {

@@ -270,7 +270,7 @@ fn property_name(name: &str) -> String {
     }
 }
 
-fn jsdoc(out: &mut String, indent: &str, text: &str) {
+pub fn jsdoc(out: &mut String, indent: &str, text: &str) {
     let text = text.replace("*/", "*\\/");
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() == 1 {

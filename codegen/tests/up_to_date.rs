@@ -15,6 +15,7 @@ const OUTPUTS: &[&str] = &[
     "src/models/generated/events.rs",
     "tests/models/types.rs",
     "pkg-templates/types/models.d.ts",
+    "pkg-templates/types/params.d.ts",
     "pkg-templates/models.mjs",
 ];
 

@@ -1,5 +1,5 @@
-// The Stripe API client (client.mjs). Results are the generated models above;
-// params are typed loosely, since the spec's request bodies are not generated.
+// The Stripe API client (client.mjs). Results are the generated models; params
+// are the generated params types (params.d.ts), as stripe-node names them.
 
 /**
  * Request params, form-encoded as Stripe reads them: nested objects as
@@ -117,26 +117,31 @@ export type StripeListResult<T, Page = StripeList<T>> = Promise<
 > &
   AsyncIterable<T>;
 
-type Call<T> = (
-  params?: StripeParams,
+type Call<T, P> = (
+  params?: P,
   options?: StripeRequestOptions,
 ) => Promise<StripeResponse<T>>;
-type CallWithId<T> = (
-  id: string,
-  params?: StripeParams,
+/** A call whose params have a field the caller must give. */
+type CallWith<T, P> = (
+  params: P,
   options?: StripeRequestOptions,
 ) => Promise<StripeResponse<T>>;
-type ListCall<T> = (
-  params?: StripeListParams,
-  options?: StripeRequestOptions,
-) => StripeListResult<T>;
-type ListCallWithId<T> = (
+type CallWithId<T, P> = (
   id: string,
-  params?: StripeListParams,
+  params?: P,
+  options?: StripeRequestOptions,
+) => Promise<StripeResponse<T>>;
+type ListCall<T, P> = (
+  params?: P,
   options?: StripeRequestOptions,
 ) => StripeListResult<T>;
-type SearchCall<T> = (
-  params: StripeSearchParams,
+type ListCallWithId<T, P> = (
+  id: string,
+  params?: P,
+  options?: StripeRequestOptions,
+) => StripeListResult<T>;
+type SearchCall<T, P> = (
+  params: P,
   options?: StripeRequestOptions,
 ) => StripeListResult<T, StripeSearchResult<T>>;
 
@@ -159,87 +164,97 @@ export declare class StripeClient {
   ): Promise<StripeResponse<T>>;
 
   readonly paymentIntents: {
-    create: Call<PaymentIntent>;
-    retrieve: CallWithId<PaymentIntent>;
-    update: CallWithId<PaymentIntent>;
-    confirm: CallWithId<PaymentIntent>;
-    capture: CallWithId<PaymentIntent>;
-    cancel: CallWithId<PaymentIntent>;
-    list: ListCall<PaymentIntent>;
-    search: SearchCall<PaymentIntent>;
+    create: CallWith<PaymentIntent, PaymentIntentCreateParams>;
+    retrieve: CallWithId<PaymentIntent, PaymentIntentRetrieveParams>;
+    update: CallWithId<PaymentIntent, PaymentIntentUpdateParams>;
+    confirm: CallWithId<PaymentIntent, PaymentIntentConfirmParams>;
+    capture: CallWithId<PaymentIntent, PaymentIntentCaptureParams>;
+    cancel: CallWithId<PaymentIntent, PaymentIntentCancelParams>;
+    list: ListCall<PaymentIntent, PaymentIntentListParams>;
+    search: SearchCall<PaymentIntent, PaymentIntentSearchParams>;
   };
   readonly setupIntents: {
-    create: Call<SetupIntent>;
-    retrieve: CallWithId<SetupIntent>;
-    update: CallWithId<SetupIntent>;
-    confirm: CallWithId<SetupIntent>;
-    cancel: CallWithId<SetupIntent>;
-    list: ListCall<SetupIntent>;
+    create: Call<SetupIntent, SetupIntentCreateParams>;
+    retrieve: CallWithId<SetupIntent, SetupIntentRetrieveParams>;
+    update: CallWithId<SetupIntent, SetupIntentUpdateParams>;
+    confirm: CallWithId<SetupIntent, SetupIntentConfirmParams>;
+    cancel: CallWithId<SetupIntent, SetupIntentCancelParams>;
+    list: ListCall<SetupIntent, SetupIntentListParams>;
   };
   readonly customers: {
-    create: Call<Customer>;
-    retrieve: CallWithId<Customer | DeletedCustomer>;
-    update: CallWithId<Customer>;
-    del: CallWithId<DeletedCustomer>;
-    list: ListCall<Customer>;
-    search: SearchCall<Customer>;
-    listPaymentMethods: ListCallWithId<PaymentMethod>;
+    create: Call<Customer, CustomerCreateParams>;
+    retrieve: CallWithId<Customer | DeletedCustomer, CustomerRetrieveParams>;
+    update: CallWithId<Customer, CustomerUpdateParams>;
+    del: CallWithId<DeletedCustomer, CustomerDeleteParams>;
+    list: ListCall<Customer, CustomerListParams>;
+    search: SearchCall<Customer, CustomerSearchParams>;
+    listPaymentMethods: ListCallWithId<
+      PaymentMethod,
+      CustomerListPaymentMethodsParams
+    >;
   };
   readonly paymentMethods: {
-    create: Call<PaymentMethod>;
-    retrieve: CallWithId<PaymentMethod>;
-    attach: CallWithId<PaymentMethod>;
-    detach: CallWithId<PaymentMethod>;
-    list: ListCall<PaymentMethod>;
+    create: Call<PaymentMethod, PaymentMethodCreateParams>;
+    retrieve: CallWithId<PaymentMethod, PaymentMethodRetrieveParams>;
+    attach: CallWithId<PaymentMethod, PaymentMethodAttachParams>;
+    detach: CallWithId<PaymentMethod, PaymentMethodDetachParams>;
+    list: ListCall<PaymentMethod, PaymentMethodListParams>;
   };
   readonly checkout: {
     readonly sessions: {
-      create: Call<CheckoutSession>;
-      retrieve: CallWithId<CheckoutSession>;
-      expire: CallWithId<CheckoutSession>;
-      list: ListCall<CheckoutSession>;
-      listLineItems: ListCallWithId<LineItem>;
+      create: Call<CheckoutSession, CheckoutSessionCreateParams>;
+      retrieve: CallWithId<CheckoutSession, CheckoutSessionRetrieveParams>;
+      expire: CallWithId<CheckoutSession, CheckoutSessionExpireParams>;
+      list: ListCall<CheckoutSession, CheckoutSessionListParams>;
+      listLineItems: ListCallWithId<
+        LineItem,
+        CheckoutSessionListLineItemsParams
+      >;
     };
   };
   readonly subscriptions: {
-    create: Call<Subscription>;
-    retrieve: CallWithId<Subscription>;
-    update: CallWithId<Subscription>;
-    cancel: CallWithId<Subscription>;
-    list: ListCall<Subscription>;
+    create: Call<Subscription, SubscriptionCreateParams>;
+    retrieve: CallWithId<Subscription, SubscriptionRetrieveParams>;
+    update: CallWithId<Subscription, SubscriptionUpdateParams>;
+    cancel: CallWithId<Subscription, SubscriptionCancelParams>;
+    list: ListCall<Subscription, SubscriptionListParams>;
   };
   readonly prices: {
-    create: Call<Price>;
-    retrieve: CallWithId<Price>;
-    update: CallWithId<Price>;
-    list: ListCall<Price>;
+    create: CallWith<Price, PriceCreateParams>;
+    retrieve: CallWithId<Price, PriceRetrieveParams>;
+    update: CallWithId<Price, PriceUpdateParams>;
+    list: ListCall<Price, PriceListParams>;
   };
   readonly products: {
-    create: Call<Product>;
-    retrieve: CallWithId<Product>;
-    update: CallWithId<Product>;
-    del: CallWithId<DeletedProduct>;
-    list: ListCall<Product>;
+    create: CallWith<Product, ProductCreateParams>;
+    retrieve: CallWithId<Product, ProductRetrieveParams>;
+    update: CallWithId<Product, ProductUpdateParams>;
+    del: CallWithId<DeletedProduct, ProductDeleteParams>;
+    list: ListCall<Product, ProductListParams>;
   };
   readonly refunds: {
-    create: Call<Refund>;
-    retrieve: CallWithId<Refund>;
-    update: CallWithId<Refund>;
-    cancel: CallWithId<Refund>;
-    list: ListCall<Refund>;
+    create: Call<Refund, RefundCreateParams>;
+    retrieve: CallWithId<Refund, RefundRetrieveParams>;
+    update: CallWithId<Refund, RefundUpdateParams>;
+    cancel: CallWithId<Refund, RefundCancelParams>;
+    list: ListCall<Refund, RefundListParams>;
   };
   readonly invoices: {
-    retrieve: CallWithId<Invoice>;
-    list: ListCall<Invoice>;
-    pay: CallWithId<Invoice>;
+    retrieve: CallWithId<Invoice, InvoiceRetrieveParams>;
+    list: ListCall<Invoice, InvoiceListParams>;
+    pay: CallWithId<Invoice, InvoicePayParams>;
   };
   readonly billingPortal: {
-    readonly sessions: { create: Call<BillingPortalSession> };
+    readonly sessions: {
+      create: Call<BillingPortalSession, BillingPortalSessionCreateParams>;
+    };
   };
-  readonly customerSessions: { create: Call<CustomerSession> };
+  readonly customerSessions: {
+    create: CallWith<CustomerSession, CustomerSessionCreateParams>;
+  };
   readonly events: {
-    retrieve: CallWithId<Event>;
-    list: ListCall<Event>;
+    retrieve: CallWithId<Event, EventRetrieveParams>;
+    list: ListCall<Event, EventListParams>;
   };
 }
 

@@ -59,3 +59,46 @@ export function misspelt() {
   // @ts-expect-error apiBase, not apibase
   return new StripeClient({ secretKey: "sk_test_123", apibase: "http://localhost" });
 }
+
+// Params are the spec's, as stripe-node types them.
+export async function typedParams(customer: string) {
+  const intent = await client.paymentIntents.create({
+    amount: 1000,
+    currency: "usd",
+    customer,
+    capture_method: "manual",
+    metadata: { order_id: "ord_1", attempt: 2 },
+    automatic_payment_methods: { enabled: true },
+    expand: ["latest_charge"],
+  });
+  // "" unsets a field where Stripe allows it.
+  await client.paymentIntents.update(intent.id, { description: "", metadata: "" });
+  // A timestamp may be a Date; list filters take a range.
+  await client.subscriptions.create({
+    customer,
+    items: [{ price: "price_123" }],
+    trial_end: new Date(2030, 0, 1),
+  });
+  await client.paymentIntents.list({ created: { gte: 1_700_000_000 }, limit: 10 });
+  // Params typed as stripe-node names them.
+  const params: import("stripe-edge").CheckoutSessionCreateParams = {
+    mode: "payment",
+    line_items: [{ price: "price_123", quantity: 1 }],
+  };
+  await client.checkout.sessions.create(params);
+}
+
+export function wrongParams() {
+  // @ts-expect-error amount is a number of the smallest unit, not text
+  client.paymentIntents.create({ amount: "10.00", currency: "usd" });
+  // @ts-expect-error currency is required
+  client.paymentIntents.create({ amount: 1000 });
+  // @ts-expect-error a create with required fields needs its params
+  client.paymentIntents.create();
+  // @ts-expect-error capture_method is one of Stripe's values
+  client.paymentIntents.create({ amount: 1000, currency: "usd", capture_method: "manul" });
+  // @ts-expect-error a misspelt param is not sent silently
+  client.customers.create({ emial: "a@b.example" });
+  // @ts-expect-error metadata is a flat map of text
+  client.customers.update("cus_1", { metadata: { nested: { a: 1 } } });
+}

@@ -192,3 +192,64 @@ export function handleEvent(event: Stripe.Event): string {
       return `${event.id} ${event.type} ${event.created} ${event.livemode} ${event.api_version ?? ""} ${typeof event.request === "string" ? event.request : (event.request?.id ?? "")}`;
   }
 }
+
+// Params built the stripe-node way: the same object literals type-check against
+// its params types and ours.
+export function orderParams(
+  customer: string,
+  orderId: string,
+): {
+  intent: Stripe.PaymentIntentCreateParams;
+  unsetDescription: Stripe.PaymentIntentUpdateParams;
+  buyer: Stripe.CustomerCreateParams;
+  session: Stripe.Checkout.SessionCreateParams;
+  membership: Stripe.SubscriptionCreateParams;
+  refund: Stripe.RefundCreateParams;
+} {
+  return {
+    intent: {
+      amount: 2500,
+      currency: "eur",
+      customer,
+      automatic_payment_methods: { enabled: true },
+      capture_method: "automatic",
+      metadata: { order_id: orderId },
+      expand: ["latest_charge"],
+    },
+    unsetDescription: { description: "" },
+    buyer: {
+      email: "buyer@example.com",
+      address: { country: "FR", city: "Lyon" },
+      metadata: { source: "shop" },
+    },
+    session: {
+      mode: "payment",
+      ui_mode: "embedded_page",
+      return_url:
+        "https://shop.example/return?session_id={CHECKOUT_SESSION_ID}",
+      line_items: [
+        {
+          quantity: 2,
+          price_data: {
+            currency: "eur",
+            unit_amount: 1250,
+            product_data: { name: "Mug" },
+          },
+        },
+      ],
+      client_reference_id: orderId,
+    },
+    membership: {
+      customer,
+      items: [{ price: "price_membership_monthly" }],
+      payment_behavior: "default_incomplete",
+      payment_settings: { save_default_payment_method: "on_subscription" },
+      expand: ["latest_invoice.confirmation_secret"],
+    },
+    refund: {
+      payment_intent: "pi_123",
+      amount: 500,
+      reason: "requested_by_customer",
+    },
+  };
+}

@@ -2,6 +2,7 @@
 // `Stripe.Checkout.Session`, …), so that one source file can be compiled against
 // either: see handlers.ts and the two tsconfig files next to it.
 import type * as Models from "../../../pkg-templates/types/models";
+import type * as Params from "../../../pkg-templates/types/params";
 
 declare namespace Stripe {
   type PaymentIntent = Models.PaymentIntent;
@@ -9,7 +10,13 @@ declare namespace Stripe {
   type DeletedCustomer = Models.DeletedCustomer;
   namespace Checkout {
     type Session = Models.CheckoutSession;
+    type SessionCreateParams = Params.CheckoutSessionCreateParams;
   }
+  type PaymentIntentCreateParams = Params.PaymentIntentCreateParams;
+  type PaymentIntentUpdateParams = Params.PaymentIntentUpdateParams;
+  type CustomerCreateParams = Params.CustomerCreateParams;
+  type SubscriptionCreateParams = Params.SubscriptionCreateParams;
+  type RefundCreateParams = Params.RefundCreateParams;
   type Subscription = Models.Subscription;
   type Invoice = Models.Invoice;
   type Charge = Models.Charge;

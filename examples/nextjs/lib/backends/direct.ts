@@ -9,7 +9,13 @@ import {
   type PaymentIntent,
 } from "stripe-edge";
 
-import { findProduct, priceCart, products, type CartItem } from "../catalog";
+import {
+  CartError,
+  findProduct,
+  priceCart,
+  products,
+  type CartItem,
+} from "../catalog";
 import type { ShopConfig } from "../config";
 import { getOrder, listOrders, saveOrder } from "../orders";
 import type { PaymentsBackend, PaymentState } from "../payments";
@@ -125,13 +131,17 @@ export function directBackend(config: ShopConfig): PaymentsBackend {
         success_url: urls.success,
         cancel_url: urls.cancel,
         line_items: cart.items.map((item) => {
+          // priceCart has found every line's product; the check is for the types.
           const product = findProduct(item.sku);
+          if (!product) {
+            throw new CartError("An item in your cart is no longer sold.");
+          }
           return {
             quantity: item.quantity,
             price_data: {
               currency: cart.currency,
-              unit_amount: product?.unit_amount,
-              product_data: { name: product?.name },
+              unit_amount: product.unit_amount,
+              product_data: { name: product.name },
             },
           };
         }),
