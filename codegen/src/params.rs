@@ -158,7 +158,8 @@ pub fn declarations(spec: &Value, api_version: &str) -> Result<String, String> {
     .unwrap();
     for (name, method, path) in OPERATIONS {
         let (operation, spec_path) = find_operation(spec, method, path)?;
-        let (properties, required) = params_of(operation);
+        let (properties, required) =
+            params_of(operation).map_err(|e| format!("{method} {spec_path}: {e}"))?;
         writeln!(
             out,
             "/** Params of `{} {spec_path}`. */",
@@ -166,7 +167,7 @@ pub fn declarations(spec: &Value, api_version: &str) -> Result<String, String> {
         )
         .unwrap();
         writeln!(out, "export interface {name} {{").unwrap();
-        write_properties(&mut out, &properties, &required, 1, true);
+        write_properties(&mut out, &properties, &required, 1, name)?;
         out.push_str("}\n\n");
     }
     out.pop();
@@ -208,7 +209,9 @@ fn without_names(path: &str) -> String {
 }
 
 /// The query parameters and the form body's fields, and which are required.
-fn params_of(operation: &Value) -> (Map<String, Value>, Vec<String>) {
+type Params = (Map<String, Value>, Vec<String>);
+
+fn params_of(operation: &Value) -> Result<Params, String> {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for parameter in operation
@@ -236,12 +239,16 @@ fn params_of(operation: &Value) -> (Map<String, Value>, Vec<String>) {
     if let Some(body) = body {
         if let Some(fields) = body.get("properties").and_then(Value::as_object) {
             for (name, schema) in fields {
-                properties.insert(name.clone(), schema.clone());
+                if properties.insert(name.clone(), schema.clone()).is_some() {
+                    return Err(format!(
+                        "`{name}` is both a query parameter and a body field"
+                    ));
+                }
             }
         }
         required.extend(strings(body.get("required")));
     }
-    (properties, required)
+    Ok((properties, required))
 }
 
 fn write_properties(
@@ -249,14 +256,15 @@ fn write_properties(
     properties: &Map<String, Value>,
     required: &[String],
     depth: usize,
-    with_docs: bool,
-) {
+    context: &str,
+) -> Result<(), String> {
     let indent = "  ".repeat(depth);
     let mut names: Vec<&String> = properties.keys().collect();
     names.sort();
     for name in names {
         let schema = &properties[name];
-        if with_docs {
+        // Only the top level: the GA spec describes nested fields rarely.
+        if depth == 1 {
             if let Some(doc) = schema.get("description").and_then(Value::as_str) {
                 let doc = doc.trim();
                 if !doc.is_empty() {
@@ -265,12 +273,23 @@ fn write_properties(
             }
         }
         let optional = if required.contains(name) { "" } else { "?" };
-        let ty = type_of(schema, depth);
+        let ty = type_of(schema, depth, &format!("{context}.{name}"))?;
         writeln!(out, "{indent}{}{optional}: {ty};", key(name)).unwrap();
     }
+    Ok(())
 }
 
-fn type_of(schema: &Value, depth: usize) -> String {
+/// The TypeScript type of a param's schema. A shape this does not map (`$ref`,
+/// `allOf`, `nullable`, no `type`) is an error naming the param, so that a new
+/// spec cannot quietly loosen a type to `unknown`.
+fn type_of(schema: &Value, depth: usize, context: &str) -> Result<String, String> {
+    for unmapped in ["$ref", "allOf", "nullable", "not"] {
+        if schema.get(unmapped).is_some() {
+            return Err(format!(
+                "{context}: `{unmapped}` in a param schema is not mapped"
+            ));
+        }
+    }
     if let Some(choices) = schema
         .get("anyOf")
         .or_else(|| schema.get("oneOf"))
@@ -278,12 +297,12 @@ fn type_of(schema: &Value, depth: usize) -> String {
     {
         let mut parts: Vec<String> = Vec::new();
         for choice in choices {
-            let part = type_of(choice, depth);
+            let part = type_of(choice, depth, context)?;
             if !parts.contains(&part) {
                 parts.push(part);
             }
         }
-        return parts.join(" | ");
+        return Ok(parts.join(" | "));
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         let literals: Vec<String> = values
@@ -293,9 +312,9 @@ fn type_of(schema: &Value, depth: usize) -> String {
                 other => other.to_string(),
             })
             .collect();
-        return literals.join(" | ");
+        return Ok(literals.join(" | "));
     }
-    match schema.get("type").and_then(Value::as_str) {
+    Ok(match schema.get("type").and_then(Value::as_str) {
         Some("string") => "string".to_owned(),
         Some("integer") | Some("number") => {
             if schema.get("format").and_then(Value::as_str) == Some("unix-time") {
@@ -306,24 +325,24 @@ fn type_of(schema: &Value, depth: usize) -> String {
         }
         Some("boolean") => "boolean".to_owned(),
         Some("array") => {
-            let item = schema
+            let items = schema
                 .get("items")
-                .map(|items| type_of(items, depth))
-                .unwrap_or_else(|| "unknown".to_owned());
-            format!("Array<{item}>")
+                .ok_or_else(|| format!("{context}: an array without `items`"))?;
+            format!("Array<{}>", type_of(items, depth, &format!("{context}[]"))?)
         }
-        Some("object") => object_type(schema, depth),
-        _ => "unknown".to_owned(),
-    }
+        Some("object") => object_type(schema, depth, context)?,
+        other => return Err(format!("{context}: param schema of type {other:?}")),
+    })
 }
 
-fn object_type(schema: &Value, depth: usize) -> String {
+fn object_type(schema: &Value, depth: usize, context: &str) -> Result<String, String> {
     let properties = schema
         .get("properties")
         .and_then(Value::as_object)
         .filter(|properties| !properties.is_empty());
+    let extra = schema.get("additionalProperties");
     let Some(properties) = properties else {
-        return match schema.get("additionalProperties") {
+        return Ok(match extra {
             // A map such as `metadata`: the client writes numbers as text.
             Some(values @ Value::Object(_))
                 if values.get("type").and_then(Value::as_str) == Some("string") =>
@@ -331,18 +350,23 @@ fn object_type(schema: &Value, depth: usize) -> String {
                 "Record<string, string | number>".to_owned()
             }
             Some(values @ Value::Object(_)) => {
-                format!("Record<string, {}>", type_of(values, depth))
+                format!("Record<string, {}>", type_of(values, depth, context)?)
             }
             Some(Value::Bool(false)) | None => "Record<string, never>".to_owned(),
             Some(_) => "Record<string, unknown>".to_owned(),
-        };
+        });
     };
+    if matches!(extra, Some(Value::Object(_)) | Some(Value::Bool(true))) {
+        return Err(format!(
+            "{context}: fields and additionalProperties together are not mapped"
+        ));
+    }
     let required = strings(schema.get("required"));
     let mut out = String::from("{\n");
-    write_properties(&mut out, properties, &required, depth + 1, false);
+    write_properties(&mut out, properties, &required, depth + 1, context)?;
     out.push_str(&"  ".repeat(depth));
     out.push('}');
-    out
+    Ok(out)
 }
 
 /// The strings of a JSON array, such as a schema's `required`.
@@ -390,24 +414,43 @@ mod tests {
             {"type": "string", "enum": [""]}
         ]});
         assert_eq!(
-            type_of(&unsettable_map, 1),
+            type_of(&unsettable_map, 1, "p").unwrap(),
             "Record<string, string | number> | \"\""
         );
         let time = json!({"type": "integer", "format": "unix-time"});
-        assert_eq!(type_of(&time, 1), "number | Date");
+        assert_eq!(type_of(&time, 1, "p").unwrap(), "number | Date");
         let modes = json!({"type": "string", "enum": ["automatic", "manual"]});
-        assert_eq!(type_of(&modes, 1), "\"automatic\" | \"manual\"");
+        assert_eq!(
+            type_of(&modes, 1, "p").unwrap(),
+            "\"automatic\" | \"manual\""
+        );
         let ids = json!({"type": "array", "items": {"type": "string"}});
-        assert_eq!(type_of(&ids, 1), "Array<string>");
+        assert_eq!(type_of(&ids, 1, "p").unwrap(), "Array<string>");
         let empty = json!({"type": "object", "properties": {}});
-        assert_eq!(type_of(&empty, 1), "Record<string, never>");
+        assert_eq!(type_of(&empty, 1, "p").unwrap(), "Record<string, never>");
         let nested = json!({"type": "object", "required": ["enabled"], "properties": {
             "enabled": {"type": "boolean"}, "allow-redirects": {"type": "string"}
         }});
         assert_eq!(
-            type_of(&nested, 1),
+            type_of(&nested, 1, "p").unwrap(),
             "{\n    \"allow-redirects\"?: string;\n    enabled: boolean;\n  }"
         );
+    }
+
+    #[test]
+    fn a_shape_it_does_not_map_is_an_error_not_unknown() {
+        for schema in [
+            json!({"$ref": "#/components/schemas/thing"}),
+            json!({"allOf": [{"type": "string"}]}),
+            json!({"type": "string", "nullable": true}),
+            json!({"description": "no type"}),
+            json!({"type": "array"}),
+            json!({"type": "object", "properties": {"a": {"type": "string"}},
+                   "additionalProperties": {"type": "string"}}),
+        ] {
+            let error = type_of(&json!({"anyOf": [schema]}), 1, "create.field").unwrap_err();
+            assert!(error.starts_with("create.field"), "{error}");
+        }
     }
 
     #[test]
@@ -422,7 +465,7 @@ mod tests {
                 "properties": {"amount": {"type": "integer"}}
             }}}}
         });
-        let (properties, required) = params_of(&operation);
+        let (properties, required) = params_of(&operation).unwrap();
         let names: Vec<&String> = properties.keys().collect();
         assert_eq!(names, ["amount", "limit"]);
         assert_eq!(required, ["amount"]);
