@@ -183,7 +183,6 @@ export async function rememberCustomer(customerId: string): Promise<void> {
   });
 }
 
-/** A request body as JSON, or `undefined` when it is not JSON. */
 /**
  * The request's JSON body, or the answer that refuses it: 413 past
  * `MAX_JSON_BYTES` (counted as it streams, so a body without a length is cut
