@@ -336,14 +336,7 @@ impl Builder<'_> {
     fn required(&self, key: &str, schema: &Value) -> BTreeSet<String> {
         let source = self.sdk_schemas.get(key).unwrap_or(schema);
         let list = |schema: &Value| -> BTreeSet<String> {
-            schema
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
+            strings(schema.get("required")).into_iter().collect()
         };
         let mut required = list(source);
         required.extend(list(schema));
@@ -646,6 +639,17 @@ fn is_list(properties: &Map<String, Value>) -> bool {
         .and_then(Value::as_array)
         .is_some_and(|values| values.len() == 1 && values[0] == "list")
         && properties.contains_key("data")
+}
+
+/// The strings of a JSON array, such as a schema's `required`.
+pub fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
 }
 
 fn doc_of(schema: &Value) -> String {

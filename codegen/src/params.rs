@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
+use crate::model::strings;
 use crate::render_ts::jsdoc;
 
 /// Each method of `StripeClient` with params: its params type, HTTP method, and
@@ -367,17 +368,6 @@ fn object_type(schema: &Value, depth: usize, context: &str) -> Result<String, St
     out.push_str(&"  ".repeat(depth));
     out.push('}');
     Ok(out)
-}
-
-/// The strings of a JSON array, such as a schema's `required`.
-fn strings(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect()
 }
 
 fn key(name: &str) -> String {

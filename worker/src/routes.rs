@@ -571,7 +571,7 @@ pub async fn create_subscription(req: &mut Request, env: &Env, db: &D1Database, 
         param("items[0][price]", price),
         param("payment_behavior", "default_incomplete"),
         param("metadata[sku]", &input.sku),
-        param("expand[0]", "latest_invoice.confirmation_secret"),
+        param("expand[0]", LATEST_INVOICE_SECRET_EXPAND),
     ];
     let subscription = match stripe.post("/v1/subscriptions", &params, None).await {
         Ok(subscription) => subscription,
@@ -584,7 +584,7 @@ pub async fn create_subscription(req: &mut Request, env: &Env, db: &D1Database, 
         return unexpected_object();
     };
     let client_secret = subscription
-        .pointer("/latest_invoice/confirmation_secret/client_secret")
+        .pointer(LATEST_INVOICE_SECRET)
         .and_then(Value::as_str);
 
     let insert = statement(
@@ -1011,6 +1011,11 @@ pub async fn payment_status(
     )
 }
 
+/// Where a subscription answered with [`LATEST_INVOICE_SECRET_EXPAND`] carries
+/// its latest invoice's client secret, the one the buyer pays it with.
+const LATEST_INVOICE_SECRET: &str = "/latest_invoice/confirmation_secret/client_secret";
+const LATEST_INVOICE_SECRET_EXPAND: &str = "latest_invoice.confirmation_secret";
+
 /// The client secret of a subscription's latest invoice: on the return page,
 /// right after subscribing, its first. Once a later invoice exists, the first
 /// invoice's return link is refused, which is the safe side.
@@ -1019,13 +1024,13 @@ async fn subscription_latest_secret(
     subscription_id: &str,
 ) -> Result<String, Reply> {
     let subscription_path = path("/v1/subscriptions/{}", &[subscription_id])?;
-    let query = [param("expand[0]", "latest_invoice.confirmation_secret")];
+    let query = [param("expand[0]", LATEST_INVOICE_SECRET_EXPAND)];
     let subscription = stripe
         .get(&subscription_path, &query)
         .await
         .map_err(|e| e.reply())?;
     Ok(subscription
-        .pointer("/latest_invoice/confirmation_secret/client_secret")
+        .pointer(LATEST_INVOICE_SECRET)
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string())

@@ -32,3 +32,23 @@ export async function readBodyUpTo(
   }
   return body;
 }
+
+/**
+ * The request's body parsed as JSON, read at most `limit` bytes far, or why
+ * it was refused.
+ */
+export async function readJsonUpTo(
+  request: Request,
+  limit: number,
+): Promise<
+  | { ok: true; value: unknown }
+  | { ok: false; problem: "too_large" | "not_json" }
+> {
+  const bytes = await readBodyUpTo(request, limit);
+  if (bytes === null) return { ok: false, problem: "too_large" };
+  try {
+    return { ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) };
+  } catch {
+    return { ok: false, problem: "not_json" };
+  }
+}

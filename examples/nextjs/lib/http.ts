@@ -5,7 +5,7 @@ import { cookies } from "next/headers";
 import { buyerMessage, messageFor, type BuyerMessage } from "./buyer-messages";
 import { CartError } from "./catalog";
 import { asBackendError, BackendError } from "./backend-error";
-import { readBodyUpTo } from "./body";
+import { readJsonUpTo } from "./body";
 
 /** A cart or a form is a few hundred bytes; past this it is no shop request. */
 const MAX_JSON_BYTES = 64 * 1024;
@@ -191,8 +191,9 @@ export async function rememberCustomer(customerId: string): Promise<void> {
 export async function readJson(
   request: Request,
 ): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const bytes = await readBodyUpTo(request, MAX_JSON_BYTES);
-  if (bytes === null) {
+  const read = await readJsonUpTo(request, MAX_JSON_BYTES);
+  if (read.ok) return read;
+  if (read.problem === "too_large") {
     console.log(
       `shop refused ${new URL(request.url).pathname} reason=body_too_large`,
     );
@@ -207,21 +208,17 @@ export async function readJson(
       }),
     };
   }
-  try {
-    return { ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) };
-  } catch {
-    return {
-      ok: false,
-      response: json(400, {
-        error: {
-          problem: "other",
-          code: "invalid_json",
-          message:
-            "This request could not be read. Reload the page and try again.",
-        },
-      }),
-    };
-  }
+  return {
+    ok: false,
+    response: json(400, {
+      error: {
+        problem: "other",
+        code: "invalid_json",
+        message:
+          "This request could not be read. Reload the page and try again.",
+      },
+    }),
+  };
 }
 
 export function isEmail(value: unknown): value is string {

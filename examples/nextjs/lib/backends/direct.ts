@@ -102,8 +102,8 @@ export function directBackend(config: ShopConfig): PaymentsBackend {
             { expand: ["latest_invoice.confirmation_secret"] },
           );
           const invoice = subscription.latest_invoice as Invoice | null;
-          const firstSecret = invoice?.confirmation_secret?.client_secret;
-          if (!sameSecret(clientSecret, firstSecret ?? null)) return null;
+          const latestSecret = invoice?.confirmation_secret?.client_secret;
+          if (!sameSecret(clientSecret, latestSecret ?? null)) return null;
         }
         const intent = await stripe.paymentIntents.retrieve(paymentIntentId);
         return sameSecret(clientSecret, intent.client_secret)

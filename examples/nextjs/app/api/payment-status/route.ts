@@ -5,7 +5,7 @@ import {
   StripeError,
 } from "stripe-edge";
 
-import { readBodyUpTo } from "@/lib/body";
+import { readJsonUpTo } from "@/lib/body";
 import { shopConfig } from "@/lib/config";
 
 // The package's API client on Next's edge runtime: no Node built-ins, only
@@ -75,16 +75,11 @@ export async function POST(request: Request): Promise<Response> {
 
 /** The body's `return_url`, or null for anything else (a longer one is no return URL). */
 async function readReturnUrlField(request: Request): Promise<string | null> {
-  const bytes = await readBodyUpTo(request, MAX_BODY_BYTES);
-  if (bytes === null) return null;
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
+  const read = await readJsonUpTo(request, MAX_BODY_BYTES);
+  if (!read.ok || typeof read.value !== "object" || read.value === null) {
     return null;
   }
-  if (typeof body !== "object" || body === null) return null;
-  const field = (body as { return_url?: unknown }).return_url;
+  const field = (read.value as { return_url?: unknown }).return_url;
   return typeof field === "string" ? field : null;
 }
 
